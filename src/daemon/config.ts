@@ -1,0 +1,141 @@
+/**
+ * The daemon's configuration: from a JSON file (validated against the published schema)
+ * or from flags, which are a shorthand for a one-role file. Every problem is reported
+ * together in one line naming the source, the field and the fix, then the result is frozen.
+ */
+import { Ajv, type ErrorObject } from 'ajv';
+import { readFile } from 'node:fs/promises';
+import schema from '../../schema/config.schema.json' with { type: 'json' };
+import { ImdsdError } from '../errors.js';
+
+export interface RoleSpec {
+  readonly profile?: string;
+  readonly roleArn?: string;
+  readonly roleName?: string;
+  readonly port?: number;
+  readonly host?: string;
+  readonly region?: string;
+  readonly durationSec?: number;
+  readonly refreshBeforeSec?: number;
+  readonly sessionName?: string;
+  readonly externalId?: string;
+  readonly imdsV1?: boolean;
+}
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface DaemonConfig {
+  readonly roles: readonly RoleSpec[];
+  readonly logLevel: LogLevel;
+  readonly tickSec: number;
+  /** Where it came from, for messages and for SIGHUP reloads. */
+  readonly origin: { readonly kind: 'flags' } | { readonly kind: 'file'; readonly path: string };
+}
+
+export const DEFAULTS = {
+  /** The IMDS port of the first role; further roles in a file must name theirs. */
+  port: 1338,
+  logLevel: 'info' as LogLevel,
+  /** Seconds between periodic checks (missed timers, sleep/wake, clock steps). */
+  tickSec: 30,
+} as const;
+
+const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
+const validate = ajv.compile<{ roles: RoleSpec[]; logLevel?: LogLevel; tickSec?: number }>(schema);
+
+/** How a JSON-pointer into the config is named to the user: a flag or a file field. */
+export type FieldNamer = (instancePath: string, property?: string) => string;
+
+const FIXES: Record<string, string> = {
+  required: 'add it',
+  additionalProperties: 'remove it or check its spelling',
+  type: 'give a value of the right type',
+  minimum: 'use a larger value',
+  maximum: 'use a smaller value',
+  pattern: 'use the documented format',
+  enum: 'use one of the listed values',
+  minItems: 'list at least one role',
+  minLength: 'give a non-empty value',
+};
+
+function describe(error: ErrorObject, name: FieldNamer): string {
+  const params = error.params as Record<string, unknown>;
+  const property = typeof params.missingProperty === 'string'
+    ? params.missingProperty
+    : typeof params.additionalProperty === 'string' ? params.additionalProperty : undefined;
+  const field = name(error.instancePath, property);
+  const what = error.keyword === 'additionalProperties'
+    ? 'is not a known option'
+    : error.keyword === 'required'
+      ? 'is required'
+      : error.keyword === 'enum'
+        ? `must be one of ${(params.allowedValues as unknown[]).join(', ')}`
+        : error.message ?? 'is invalid';
+  return `${field} ${what} (fix: ${FIXES[error.keyword] ?? 'correct the value'})`;
+}
+
+/** Field names inside a config file: roles[0].port. */
+export const fileFieldNamer: FieldNamer = (path, property) => {
+  const parts = path.split('/').filter(Boolean);
+  if (property !== undefined) parts.push(property);
+  return parts.map((part, i) => (/^\d+$/.test(part) ? `[${part}]` : i === 0 ? part : `.${part}`)).join('') || '(top level)';
+};
+
+/** Checks a raw config object; throws one IMDSD_ERR_CONFIG listing every problem. */
+export function checkConfig(raw: unknown, where: string, name: FieldNamer): { roles: RoleSpec[]; logLevel?: LogLevel; tickSec?: number } {
+  const problems: string[] = [];
+  if (!validate(raw)) {
+    for (const error of validate.errors ?? []) problems.push(describe(error, name));
+  } else {
+    const seen = new Map<number, number>();
+    raw.roles.forEach((role, i) => {
+      if (role.profile !== undefined && role.roleArn !== undefined) {
+        problems.push(`${name(`/roles/${i}`, 'profile')} and ${name(`/roles/${i}`, 'roleArn')} cannot be combined (fix: keep one; the profile names its role)`);
+      }
+      if (raw.roles.length > 1 && role.port === undefined) {
+        problems.push(`${name(`/roles/${i}`, 'port')} is required when several roles are configured (fix: give each role its own port)`);
+      }
+      if (role.port !== undefined && role.port !== 0) {
+        const other = seen.get(role.port);
+        if (other !== undefined) {
+          problems.push(`${name(`/roles/${i}`, 'port')} ${role.port} is also used by roles[${other}] (fix: give each role its own port)`);
+        }
+        seen.set(role.port, i);
+      }
+    });
+  }
+  if (problems.length > 0) {
+    throw new ImdsdError('IMDSD_ERR_CONFIG', `${where}: ${[...new Set(problems)].join('; ')}`);
+  }
+  return raw as { roles: RoleSpec[]; logLevel?: LogLevel; tickSec?: number };
+}
+
+/** Loads and checks a JSON config file. */
+export async function loadConfigFile(path: string, logLevelOverride?: LogLevel): Promise<DaemonConfig> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw new ImdsdError('IMDSD_ERR_CONFIG', `${path}: cannot be read (${code})`, { hint: 'check the path given to --config', cause });
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (cause) {
+    throw new ImdsdError('IMDSD_ERR_CONFIG', `${path}: is not valid JSON (${(cause as Error).message})`, { hint: 'fix the JSON syntax', cause });
+  }
+  const checked = checkConfig(raw, path, fileFieldNamer);
+  return freeze({
+    roles: checked.roles,
+    logLevel: logLevelOverride ?? checked.logLevel ?? DEFAULTS.logLevel,
+    tickSec: checked.tickSec ?? DEFAULTS.tickSec,
+    origin: { kind: 'file', path },
+  });
+}
+
+export function freeze(config: DaemonConfig): DaemonConfig {
+  for (const role of config.roles) Object.freeze(role);
+  Object.freeze(config.roles);
+  return Object.freeze(config);
+}

@@ -1,0 +1,92 @@
+/**
+ * The running daemon: resolves the configured roles, fetches a first credential for each
+ * before opening its port, then listens. A reload (SIGHUP) keeps unchanged roles running
+ * with their credentials; a failed reload keeps the old configuration.
+ */
+import type { Logger } from 'pino';
+import type { Clock } from '../clock.js';
+import type { DaemonConfig } from './config.js';
+import { createRoleRuntime, type RoleRuntime } from './role-runtime.js';
+import { resolveRole, type ResolvedRole } from './resolve-role.js';
+
+/** The first fetch may take this long before the port opens anyway (it goes on behind). */
+export const FIRST_FETCH_WAIT_MS = 15_000;
+
+export interface Daemon {
+  readonly runtimes: readonly RoleRuntime[];
+  reload(config: DaemonConfig): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface DaemonDeps {
+  readonly env: NodeJS.ProcessEnv;
+  readonly clock: Clock;
+  readonly logger: Logger;
+}
+
+function resolveAll(config: DaemonConfig, env: NodeJS.ProcessEnv): Promise<ResolvedRole[]> {
+  return Promise.all(config.roles.map((spec, i) => resolveRole(spec, i, env)));
+}
+
+async function firstFetch(runtime: RoleRuntime, deps: DaemonDeps): Promise<void> {
+  const { identity } = runtime.role;
+  const outcome = await Promise.race([
+    runtime.start(),
+    new Promise<undefined>((resolve) => deps.clock.setTimer(() => resolve(undefined), FIRST_FETCH_WAIT_MS)),
+  ]);
+  const log = deps.logger.child({ role: identity.roleName });
+  if (outcome === undefined) {
+    log.warn({ event: 'first-fetch-slow' }, 'the first credential is taking long: opening the port, clients get an error until it arrives');
+  } else if (outcome.ok) {
+    log.info({ event: 'ready', roleArn: identity.roleArn, expiresAt: new Date(outcome.credential.expiresAtMs).toISOString() },
+      'first credential obtained');
+  } else {
+    log.error({ event: 'first-fetch-failed', code: outcome.error.code, hint: outcome.error.hint },
+      `could not get a first credential: ${outcome.error.message}; retrying, and answering IMDS with an error until it works`);
+  }
+}
+
+async function launch(runtimes: RoleRuntime[], deps: DaemonDeps): Promise<void> {
+  await Promise.all(runtimes.map((runtime) => firstFetch(runtime, deps)));
+  for (const runtime of runtimes) {
+    const listener = await runtime.listen();
+    const { identity } = runtime.role;
+    deps.logger.info({
+      event: 'listening', role: identity.roleName, roleArn: identity.roleArn, port: listener.port,
+      addresses: listener.addresses, imdsV1: runtime.role.imdsV1,
+    }, `serving ${identity.roleName}: export AWS_EC2_METADATA_SERVICE_ENDPOINT=http://localhost:${listener.port}/`);
+  }
+}
+
+export async function startDaemon(config: DaemonConfig, deps: DaemonDeps): Promise<Daemon> {
+  const settings = { clock: deps.clock, logger: deps.logger, tickSec: config.tickSec };
+  let runtimes = (await resolveAll(config, deps.env)).map((role) => createRoleRuntime(role, settings));
+  try {
+    await launch(runtimes, deps);
+  } catch (error) {
+    await Promise.allSettled(runtimes.map((runtime) => runtime.close()));
+    throw error;
+  }
+
+  return {
+    get runtimes() {
+      return runtimes;
+    },
+    async reload(next) {
+      const roles = await resolveAll(next, deps.env);
+      const keep = runtimes.filter((runtime) => roles.some((role) => role.key === runtime.role.key));
+      const retire = runtimes.filter((runtime) => !keep.includes(runtime));
+      const fresh = roles
+        .filter((role) => !keep.some((runtime) => runtime.role.key === role.key))
+        .map((role) => createRoleRuntime(role, { ...settings, tickSec: next.tickSec }));
+      await Promise.all(retire.map((runtime) => runtime.close()));
+      runtimes = [...keep, ...fresh];
+      await launch(fresh, deps);
+      deps.logger.info({ event: 'reloaded', kept: keep.length, started: fresh.length, stopped: retire.length },
+        'configuration reloaded');
+    },
+    async close() {
+      await Promise.allSettled(runtimes.map((runtime) => runtime.close()));
+    },
+  };
+}

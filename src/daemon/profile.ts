@@ -1,0 +1,102 @@
+/**
+ * Reads a role profile from the AWS shared config and credentials files, with the
+ * SDK's own loader so AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE are honoured.
+ */
+import { loadSharedConfigFiles } from '@smithy/shared-ini-file-loader';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { ImdsdError } from '../errors.js';
+
+export interface RoleProfile {
+  readonly name: string;
+  readonly roleArn: string;
+  readonly sourceProfile?: string | undefined;
+  readonly credentialSource?: string | undefined;
+  readonly externalId?: string | undefined;
+  readonly roleSessionName?: string | undefined;
+  readonly durationSeconds?: number | undefined;
+  readonly region?: string | undefined;
+  /** The profile's own keys, used when source_profile names the profile itself. */
+  readonly accessKeyId?: string | undefined;
+  readonly secretAccessKey?: string | undefined;
+  readonly sessionToken?: string | undefined;
+}
+
+export function configFilePath(env: NodeJS.ProcessEnv): string {
+  return env.AWS_CONFIG_FILE ?? join(homedir(), '.aws', 'config');
+}
+
+const CREDENTIAL_SOURCES = new Set(['Environment', 'Ec2InstanceMetadata', 'EcsContainer']);
+
+function str(section: Record<string, string | undefined>, key: string): string | undefined {
+  const value = section[key]?.trim();
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function configError(file: string, profile: string, problem: string, fix: string): ImdsdError {
+  return new ImdsdError('IMDSD_ERR_CONFIG', `${file}: profile ${profile}: ${problem}`, { hint: fix });
+}
+
+async function loadFiles(): Promise<{ config: Record<string, Record<string, string | undefined>>; credentials: Record<string, Record<string, string | undefined>> }> {
+  const files = await loadSharedConfigFiles({ ignoreCache: true });
+  return { config: files.configFile, credentials: files.credentialsFile };
+}
+
+export async function readRoleProfile(name: string, env: NodeJS.ProcessEnv): Promise<RoleProfile> {
+  const file = configFilePath(env);
+  let files: Awaited<ReturnType<typeof loadFiles>>;
+  try {
+    files = await loadFiles();
+  } catch (cause) {
+    throw new ImdsdError('IMDSD_ERR_CONFIG', `${file}: could not be read (${(cause as Error).message})`,
+      { hint: 'fix the file or point AWS_CONFIG_FILE at the right one', cause });
+  }
+  const fromConfig = files.config[name];
+  const fromCredentials = files.credentials[name];
+  if (fromConfig === undefined && fromCredentials === undefined) {
+    const known = Object.keys(files.config).sort().join(', ') || 'none';
+    throw configError(file, name, 'no such profile', `add [profile ${name}] to ${file} or pick one of: ${known}`);
+  }
+  const section = { ...fromCredentials, ...fromConfig };
+  const roleArn = str(section, 'role_arn');
+  if (roleArn === undefined) {
+    throw configError(file, name, 'role_arn is missing',
+      `add \`role_arn = arn:aws:iam::<account>:role/<name>\` to [profile ${name}], or use --role-arn`);
+  }
+  if (str(section, 'mfa_serial') !== undefined) {
+    throw configError(file, name, 'mfa_serial is set, and MFA profiles are not supported yet',
+      'use a profile without mfa_serial (e.g. an SSO source profile)');
+  }
+  const sourceProfile = str(section, 'source_profile');
+  const credentialSource = str(section, 'credential_source');
+  if ((sourceProfile === undefined) === (credentialSource === undefined)) {
+    throw configError(file, name,
+      sourceProfile === undefined ? 'neither source_profile nor credential_source is set' : 'both source_profile and credential_source are set',
+      'set exactly one: `source_profile = <profile with keys or SSO>` or `credential_source = Environment`');
+  }
+  if (credentialSource !== undefined && !CREDENTIAL_SOURCES.has(credentialSource)) {
+    throw configError(file, name, `credential_source ${credentialSource} is not one of Environment, Ec2InstanceMetadata, EcsContainer`,
+      'use one of those values');
+  }
+  if (sourceProfile !== undefined && sourceProfile !== name && files.config[sourceProfile] === undefined && files.credentials[sourceProfile] === undefined) {
+    throw configError(file, name, `source_profile ${sourceProfile} does not exist`, `add [profile ${sourceProfile}] or fix source_profile`);
+  }
+  const durationRaw = str(section, 'duration_seconds');
+  const durationSeconds = durationRaw === undefined ? undefined : Number(durationRaw);
+  if (durationSeconds !== undefined && !(Number.isInteger(durationSeconds) && durationSeconds >= 900 && durationSeconds <= 43200)) {
+    throw configError(file, name, `duration_seconds ${durationRaw} is not a whole number from 900 to 43200`, 'fix duration_seconds');
+  }
+  return {
+    name,
+    roleArn,
+    sourceProfile,
+    credentialSource,
+    externalId: str(section, 'external_id'),
+    roleSessionName: str(section, 'role_session_name'),
+    durationSeconds,
+    region: str(section, 'region'),
+    accessKeyId: str(section, 'aws_access_key_id'),
+    secretAccessKey: str(section, 'aws_secret_access_key'),
+    sessionToken: str(section, 'aws_session_token'),
+  };
+}

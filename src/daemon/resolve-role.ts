@@ -1,0 +1,85 @@
+/**
+ * Turns one configured role (flags or file) into everything needed to run it: the role
+ * ARN and served name, where its source credentials come from, its region and the
+ * AssumeRole parameters. Profile problems surface here, as configuration errors.
+ */
+import { createHash } from 'node:crypto';
+import { userInfo } from 'node:os';
+import { accountIdOfArn, roleNameOfArn, type RoleIdentity } from '../credentials.js';
+import { ImdsdError } from '../errors.js';
+import { defaultSessionName } from '../refresher/session-name.js';
+import type { SourceSpec } from '../refresher/source-credentials.js';
+import type { RoleSpec } from './config.js';
+import { DEFAULTS } from './config.js';
+import { configFilePath, readRoleProfile } from './profile.js';
+
+export interface ResolvedRole {
+  readonly identity: RoleIdentity;
+  readonly port: number;
+  readonly host: string | undefined;
+  readonly imdsV1: boolean;
+  readonly durationSec: number | undefined;
+  readonly refreshBeforeSec: number | undefined;
+  readonly sessionName: string;
+  readonly externalId: string | undefined;
+  readonly source: SourceSpec;
+  /** The profile to name in `aws sso login --profile …` hints. */
+  readonly sourceProfile: string | undefined;
+  /** The profile whose endpoint_url settings the STS client follows. */
+  readonly endpointProfile: string | undefined;
+  /** Equal keys mean nothing changed across a reload: the credential is kept. */
+  readonly key: string;
+}
+
+/** Used when neither flags, environment nor profile name a region. */
+export const FALLBACK_REGION = 'us-east-1';
+
+function currentUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'user';
+  }
+}
+
+export async function resolveRole(spec: RoleSpec, index: number, env: NodeJS.ProcessEnv): Promise<ResolvedRole> {
+  const profile = spec.profile === undefined ? undefined : await readRoleProfile(spec.profile, env);
+  const roleArn = spec.roleArn ?? profile?.roleArn ?? '';
+  const accountId = accountIdOfArn(roleArn);
+  const arnRoleName = roleNameOfArn(roleArn);
+  if (accountId === undefined || arnRoleName === undefined) {
+    const where = profile === undefined ? '--role-arn' : `${configFilePath(env)}: profile ${profile.name}: role_arn`;
+    throw new ImdsdError('IMDSD_ERR_CONFIG', `${where}: ${roleArn} is not a role ARN`,
+      { hint: 'use the form arn:aws:iam::123456789012:role/NAME' });
+  }
+  let source: SourceSpec = { kind: 'chain' };
+  if (profile?.sourceProfile !== undefined) {
+    source = profile.sourceProfile !== profile.name
+      ? { kind: 'profile', profile: profile.sourceProfile }
+      : profile.accessKeyId !== undefined && profile.secretAccessKey !== undefined
+        ? { kind: 'static', accessKeyId: profile.accessKeyId, secretAccessKey: profile.secretAccessKey, sessionToken: profile.sessionToken }
+        : (() => {
+          throw new ImdsdError('IMDSD_ERR_CONFIG', `${configFilePath(env)}: profile ${profile.name}: source_profile names itself but it has no keys`,
+            { hint: 'add aws_access_key_id and aws_secret_access_key, or point source_profile at another profile' });
+        })();
+  } else if (profile?.credentialSource !== undefined) {
+    source = { kind: profile.credentialSource as 'Environment' | 'Ec2InstanceMetadata' | 'EcsContainer' };
+  }
+  const region = spec.region ?? (env.AWS_REGION || undefined) ?? (env.AWS_DEFAULT_REGION || undefined) ?? profile?.region ?? FALLBACK_REGION;
+  const identity: RoleIdentity = { roleName: spec.roleName ?? arnRoleName, roleArn, accountId, region };
+  const resolved = {
+    identity,
+    port: spec.port ?? (index === 0 ? DEFAULTS.port : 0),
+    host: spec.host,
+    imdsV1: spec.imdsV1 ?? false,
+    durationSec: spec.durationSec ?? profile?.durationSeconds,
+    refreshBeforeSec: spec.refreshBeforeSec,
+    sessionName: spec.sessionName ?? profile?.roleSessionName ?? defaultSessionName(currentUser()),
+    externalId: spec.externalId ?? profile?.externalId,
+    source,
+    sourceProfile: source.kind === 'profile' ? source.profile : (env.AWS_PROFILE || undefined),
+    endpointProfile: profile?.name,
+  };
+  // A digest, so the key never holds a profile's own secret key in readable form.
+  return { ...resolved, key: createHash('sha256').update(JSON.stringify(resolved)).digest('hex') };
+}

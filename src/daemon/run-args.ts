@@ -1,0 +1,101 @@
+/**
+ * `imdsd run` flags. Flags are a shorthand for a one-role config and go through the same
+ * schema check as a file, so a bad flag gets the same one-line error naming the flag.
+ * Conflicting flags are all checked here, in one place.
+ */
+import { parseArgs } from 'node:util';
+import { ImdsdError } from '../errors.js';
+import { DEFAULTS, checkConfig, freeze, loadConfigFile, type DaemonConfig, type FieldNamer, type LogLevel } from './config.js';
+
+export const RUN_OPTIONS = {
+  profile: { type: 'string' },
+  'role-arn': { type: 'string' },
+  'role-name': { type: 'string' },
+  port: { type: 'string' },
+  host: { type: 'string' },
+  region: { type: 'string' },
+  duration: { type: 'string' },
+  'refresh-before': { type: 'string' },
+  'session-name': { type: 'string' },
+  'external-id': { type: 'string' },
+  'imds-v1': { type: 'boolean' },
+  tick: { type: 'string' },
+  config: { type: 'string' },
+  'log-level': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** Flag ↔ config field, for the mapping both ways. */
+const FLAG_OF_FIELD: Record<string, string> = {
+  profile: '--profile', roleArn: '--role-arn', roleName: '--role-name', port: '--port', host: '--host',
+  region: '--region', durationSec: '--duration', refreshBeforeSec: '--refresh-before', sessionName: '--session-name',
+  externalId: '--external-id', imdsV1: '--imds-v1', tickSec: '--tick', logLevel: '--log-level',
+};
+
+const flagNamer: FieldNamer = (path, property) => {
+  const field = property ?? path.split('/').filter(Boolean).pop() ?? '';
+  return FLAG_OF_FIELD[field] ?? `--${field}`;
+};
+
+/** Whole numbers stay numbers so the schema reports "must be integer" against the flag. */
+function numeric(value: string | undefined): number | string | undefined {
+  if (value === undefined) return undefined;
+  return /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+}
+
+function dropUndefined<T extends object>(obj: T): T {
+  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as T;
+}
+
+export type RunFlags = ReturnType<typeof parseRunArgs>;
+
+export function parseRunArgs(argv: string[]) {
+  try {
+    return parseArgs({ args: argv, options: RUN_OPTIONS, allowPositionals: false, strict: true }).values;
+  } catch (cause) {
+    throw new ImdsdError('IMDSD_ERR_CONFIG', `imdsd run: ${(cause as Error).message}`,
+      { hint: 'see `imdsd run --help`', cause });
+  }
+}
+
+const ROLE_FLAGS = ['profile', 'role-arn', 'role-name', 'port', 'host', 'region', 'duration', 'refresh-before',
+  'session-name', 'external-id', 'imds-v1', 'tick'] as const;
+
+/** Builds the config from flags (or from --config), reading AWS_PROFILE for the default profile. */
+export async function configFromFlags(flags: RunFlags, env: NodeJS.ProcessEnv): Promise<DaemonConfig> {
+  const logLevel = flags['log-level'];
+  if (logLevel !== undefined) checkConfig({ roles: [{}], logLevel }, 'imdsd run', flagNamer);
+  if (flags.config !== undefined) {
+    const clashing = ROLE_FLAGS.filter((flag) => flags[flag] !== undefined).map((flag) => `--${flag}`);
+    if (clashing.length > 0) {
+      throw new ImdsdError('IMDSD_ERR_CONFIG', `imdsd run: --config cannot be combined with ${clashing.join(', ')}`,
+        { hint: 'put those options in the config file, per role' });
+    }
+    return loadConfigFile(flags.config, logLevel as LogLevel | undefined);
+  }
+  if (flags.profile !== undefined && flags['role-arn'] !== undefined) {
+    throw new ImdsdError('IMDSD_ERR_CONFIG', 'imdsd run: --profile and --role-arn cannot be combined',
+      { hint: 'use --profile for a profile that names its role, or --role-arn with AWS_PROFILE for the source' });
+  }
+  const role = dropUndefined({
+    profile: flags['role-arn'] === undefined ? flags.profile ?? (env.AWS_PROFILE || undefined) ?? 'default' : undefined,
+    roleArn: flags['role-arn'],
+    roleName: flags['role-name'],
+    port: numeric(flags.port),
+    host: flags.host,
+    region: flags.region,
+    durationSec: numeric(flags.duration),
+    refreshBeforeSec: numeric(flags['refresh-before']),
+    sessionName: flags['session-name'],
+    externalId: flags['external-id'],
+    imdsV1: flags['imds-v1'],
+  });
+  const raw = dropUndefined({ roles: [role], tickSec: numeric(flags.tick), logLevel });
+  const checked = checkConfig(raw, 'imdsd run', flagNamer);
+  return freeze({
+    roles: checked.roles,
+    logLevel: checked.logLevel ?? DEFAULTS.logLevel,
+    tickSec: checked.tickSec ?? DEFAULTS.tickSec,
+    origin: { kind: 'flags' },
+  });
+}

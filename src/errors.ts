@@ -1,0 +1,61 @@
+/**
+ * The one registry of imdsd's errors. Every error that reaches a log line, an IMDS
+ * error body or an exit code carries one of these stable codes, so scripts and tests
+ * match on the code and never on the wording.
+ */
+
+export interface ErrorSpec {
+  /** HTTP status when the error reaches an IMDS client. */
+  readonly status: number;
+  /** What went wrong, for people. */
+  readonly summary: string;
+}
+
+export const ERRORS = {
+  IMDSD_ERR_CONFIG: { status: 500, summary: 'the configuration is invalid' },
+  IMDSD_ERR_PORT_IN_USE: { status: 500, summary: 'the listening port is already taken' },
+  IMDSD_ERR_LISTEN: { status: 500, summary: 'the listener could not be opened' },
+  IMDSD_ERR_NO_CREDENTIAL_YET: { status: 503, summary: 'no credential has been obtained yet' },
+  IMDSD_ERR_CREDENTIAL_EXPIRED: { status: 503, summary: 'the last credential expired and refreshing it is failing' },
+  IMDSD_ERR_STS_THROTTLED: { status: 503, summary: 'STS is throttling requests' },
+  IMDSD_ERR_STS_UNAVAILABLE: { status: 503, summary: 'STS could not be reached or failed' },
+  IMDSD_ERR_STS_TIMEOUT: { status: 503, summary: 'STS did not answer in time' },
+  IMDSD_ERR_STS_MALFORMED: { status: 502, summary: 'STS answered with a response that could not be used' },
+  IMDSD_ERR_ACCESS_DENIED: { status: 503, summary: 'STS refused to let the source identity assume the role' },
+  IMDSD_ERR_SOURCE_CREDENTIALS_MISSING: { status: 503, summary: 'no source credentials were found' },
+  IMDSD_ERR_SOURCE_CREDENTIALS_EXPIRED: { status: 503, summary: 'the source credentials have expired' },
+  IMDSD_ERR_SOURCE_CREDENTIALS_INVALID: { status: 503, summary: 'STS does not recognise the source credentials' },
+  IMDSD_ERR_CLOCK_SKEW: { status: 503, summary: 'the local clock is too far from STS time' },
+  IMDSD_ERR_ROLE_CHAINING_LIMIT: { status: 503, summary: 'role chaining limits sessions to one hour' },
+  IMDSD_ERR_STS_VALIDATION: { status: 503, summary: 'STS rejected the AssumeRole parameters' },
+  IMDSD_ERR_REGION: { status: 503, summary: 'the STS region is disabled or unknown' },
+  IMDSD_ERR_STS_UNKNOWN: { status: 503, summary: 'STS failed with an unrecognised error' },
+  IMDSD_ERR_SHUTTING_DOWN: { status: 503, summary: 'the daemon is shutting down' },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export interface ImdsdErrorOptions {
+  /** A one-line remediation for the user ("run `aws sso login --profile dev`"). */
+  readonly hint?: string | undefined;
+  readonly cause?: unknown;
+}
+
+/** An error with a stable code; `message` never contains a secret. */
+export class ImdsdError extends Error {
+  override readonly name = 'ImdsdError';
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly hint: string | undefined;
+
+  constructor(code: ErrorCode, message?: string, options: ImdsdErrorOptions = {}) {
+    super(message ?? ERRORS[code].summary, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.status = ERRORS[code].status;
+    this.hint = options.hint;
+  }
+}
+
+export function isImdsdError(value: unknown): value is ImdsdError {
+  return value instanceof ImdsdError;
+}

@@ -1,0 +1,105 @@
+/**
+ * The IMDS emulator for one role, as a fastify app that is built but not listening
+ * (src/daemon listens, one port per role). Routing is one catch-all route and a Map
+ * lookup (dispatch.ts), which keeps the per-request cost close to bare node:http and
+ * leaves 404 versus 405 entirely to us.
+ */
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  LogController,
+} from 'fastify';
+import type { Clock } from '../clock.js';
+import type { CredentialSource } from '../credentials.js';
+import { type Answer, INTERNAL_ERROR, NOT_FOUND } from './answers.js';
+import { createCredentialAnswer } from './credential-answer.js';
+import { createCredentialDocuments } from './credential-document.js';
+import { createDispatcher } from './dispatch.js';
+import { describeInstance } from './instance-identity.js';
+import { buildRouteTable } from './route-table.js';
+import { createTokenStore } from './tokens.js';
+
+export interface ImdsAppOptions {
+  /** The role's credential source; `get()` never rejects. */
+  source: CredentialSource;
+  /** Token expiry is measured on `clock.now()`; the token sweep runs on `clock.setTimer`. */
+  clock: Clock;
+  /** Serve GETs without a token (IMDSv1). Default false: IMDSv2 is required. */
+  allowV1?: boolean;
+  /** The daemon's pino logger. Requests are logged at debug level only; secrets never. */
+  logger?: FastifyBaseLogger | false;
+  /** Live IMDSv2 tokens kept at most; the oldest is forgotten first. Default 10000. */
+  maxTokens?: number;
+  /** The "instance launch" in epoch ms, served as `pendingTime`. Default: `clock.now()`. */
+  startedAtMs?: number;
+}
+
+const TTL_HEADER = 'x-aws-ec2-metadata-token-ttl-seconds';
+
+/** Framework options that keep fastify out of the way of the IMDS protocol. */
+const FASTIFY_OPTIONS = {
+  // Clients poll often; send() logs each request at debug level instead.
+  logController: new LogController({ disableRequestLogging: true }),
+  // HEAD is routed explicitly, like every other method.
+  exposeHeadRoutes: false,
+  // No IMDS request carries an id worth trusting; do not read one from headers.
+  requestIdHeader: false,
+  // A malformed percent-escape is a path that does not exist, not a framework error.
+  frameworkErrors: (_error: Error, _request: FastifyRequest, reply: FastifyReply) => send(reply, NOT_FOUND),
+} as const;
+
+function send(reply: FastifyReply, answer: Answer): void {
+  reply.code(answer.status).header('content-type', answer.contentType);
+  if (answer.allow !== undefined) reply.header('allow', answer.allow);
+  if (answer.tokenTtlSec !== undefined) reply.header(TTL_HEADER, String(answer.tokenTtlSec));
+  reply.log.debug({ method: reply.request.method, status: answer.status }, 'imds request');
+  reply.send(answer.body);
+}
+
+/** Builds the app; its token store's sweep timer is cancelled when the app closes. */
+export function buildImdsApp(opts: ImdsAppOptions): FastifyInstance {
+  const { source, clock } = opts;
+  const app: FastifyInstance = opts.logger
+    ? Fastify({ ...FASTIFY_OPTIONS, loggerInstance: opts.logger })
+    : Fastify({ ...FASTIFY_OPTIONS, logger: false });
+
+  // IMDS never reads a request body. Declaring every method bodyless means fastify runs
+  // no content-type parser, so no body or content-type can cause a 415 or a JSON 400;
+  // Node discards whatever body arrives once the reply is sent.
+  for (const method of app.supportedMethods) app.addHttpMethod(method, { hasBody: false, overrideExisting: true });
+
+  const tokens = createTokenStore({ clock, maxTokens: opts.maxTokens });
+  app.addHook('onClose', async () => tokens.close());
+
+  const documents = createCredentialDocuments(source.identity.accountId);
+  const credentialDeps = { source, clock, documents, log: app.log };
+  const routes = buildRouteTable({
+    identity: source.identity,
+    instance: describeInstance(source.identity, opts.startedAtMs ?? clock.now(), process.arch),
+    legacyCredential: createCredentialAnswer(credentialDeps, false),
+    extendedCredential: createCredentialAnswer(credentialDeps, true),
+  });
+  const dispatch = createDispatcher({ routes, tokens, allowV1: opts.allowV1 ?? false });
+
+  function handle(request: FastifyRequest, reply: FastifyReply): Promise<void> | undefined {
+    const answer = dispatch(request.method, request.url, request.headers);
+    if (answer instanceof Promise) return answer.then((computed) => send(reply, computed));
+    send(reply, answer);
+    return undefined;
+  }
+
+  app.route({ method: app.supportedMethods, url: '*', handler: handle });
+  // Methods fastify does not know (PROPFIND, ...) reach no route and land here.
+  app.setNotFoundHandler(handle);
+
+  // A bug, or a source that breaks its promise never to reject, must still get an answer
+  // and must not crash the daemon. The answer names no detail, so it can leak nothing.
+  app.setErrorHandler((error, _request, reply) => {
+    reply.log.error({ err: error }, 'IMDS request failed unexpectedly');
+    send(reply, INTERNAL_ERROR);
+  });
+
+  return app;
+}

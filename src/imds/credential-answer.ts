@@ -1,0 +1,38 @@
+/**
+ * Answers a request for the role's credential from the CredentialSource. The source
+ * decides what is fresh enough; this file only refuses to pass on a credential that is
+ * about to expire, because an SDK would use it past its end (JS v3 even extends an
+ * expired credential with a warning) and the source promising otherwise may have a bug.
+ */
+import type { FastifyBaseLogger } from 'fastify';
+import type { Clock } from '../clock.js';
+import { type CredentialSource, SERVE_MIN_REMAINING_MS } from '../credentials.js';
+import { type Answer, CREDENTIAL_EXPIRED, errorAnswer } from './answers.js';
+import type { CredentialDocuments } from './credential-document.js';
+
+export interface CredentialAnswerDeps {
+  readonly source: CredentialSource;
+  readonly clock: Clock;
+  readonly documents: CredentialDocuments;
+  readonly log: FastifyBaseLogger;
+}
+
+/** Builds the handler for the legacy (`extended` false) or extended document. */
+export function createCredentialAnswer(deps: CredentialAnswerDeps, extended: boolean): () => Promise<Answer> {
+  const { source, clock, documents, log } = deps;
+  const document = extended ? documents.extended : documents.legacy;
+
+  return async () => {
+    const result = await source.get();
+    if (!result.ok) {
+      log.debug({ code: result.error.code }, 'no credential to serve');
+      return errorAnswer(result.error);
+    }
+    const leftMs = result.credential.expiresAtMs - clock.now();
+    if (leftMs < SERVE_MIN_REMAINING_MS) {
+      log.warn({ leftMs, code: 'IMDSD_ERR_CREDENTIAL_EXPIRED' }, 'credential source returned a credential too close to expiry; refused it');
+      return CREDENTIAL_EXPIRED;
+    }
+    return document(result.credential);
+  };
+}

@@ -1,0 +1,50 @@
+/**
+ * Turns a request target into the one canonical spelling the route table is keyed by,
+ * so that a single Map lookup replaces router matching. Clients really send odd
+ * spellings: JS v2 appends paths verbatim to an endpoint with a trailing slash
+ * (`//latest/...`), Java and `ec2-metadata` may double slashes too, and most write a
+ * trailing slash on directories.
+ */
+
+/** Longer targets are refused outright: no IMDS path comes close, and decoding costs. */
+export const MAX_PATH_LENGTH = 2048;
+
+/** A decoded segment may not smuggle a separator, NUL or any other control character. */
+const FORBIDDEN_IN_SEGMENT = /[\u0000-\u001f\u007f/\\]/;
+
+/** The path part of a request target: everything before `?`. */
+export function pathOf(target: string): string {
+  const query = target.indexOf('?');
+  return query === -1 ? target : target.slice(0, query);
+}
+
+/**
+ * The canonical path (`/a/b`, no empty segments, no trailing slash, `/` for the root),
+ * or undefined when the path cannot name a resource: not origin-form, too long,
+ * malformed percent-encoding, or a `.`/`..` segment (never resolved, as the real
+ * service has nothing outside its tree either).
+ */
+export function normalisePath(path: string): string | undefined {
+  if (path.length > MAX_PATH_LENGTH || !path.startsWith('/')) return undefined;
+  const segments: string[] = [];
+  for (const raw of path.split('/')) {
+    if (raw === '') continue;
+    const segment = decodeSegment(raw);
+    if (segment === undefined) return undefined;
+    segments.push(segment);
+  }
+  return `/${segments.join('/')}`;
+}
+
+function decodeSegment(raw: string): string | undefined {
+  let segment = raw;
+  if (raw.includes('%')) {
+    try {
+      segment = decodeURIComponent(raw);
+    } catch {
+      return undefined;
+    }
+  }
+  if (segment === '.' || segment === '..' || FORBIDDEN_IN_SEGMENT.test(segment)) return undefined;
+  return segment;
+}

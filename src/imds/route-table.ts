@@ -1,0 +1,64 @@
+/**
+ * Every path this emulator answers, keyed by its canonical spelling (see
+ * normalise-path.ts). One app serves one role, so even the role's own credential path is
+ * a fixed key and a request is routed by a single Map lookup. Directory listings follow
+ * real IMDS: one entry a line, sub-directories with a trailing slash, no final newline.
+ */
+import type { RoleIdentity } from '../credentials.js';
+import { type Answer, text } from './answers.js';
+import type { InstanceDescription } from './instance-identity.js';
+
+/** A metadata path's answer: fixed at start-up, or computed per request. */
+export type MetadataAnswer = Answer | (() => Promise<Answer>);
+
+export type Route =
+  | { readonly kind: 'token' }
+  | { readonly kind: 'metadata'; readonly answer: MetadataAnswer };
+
+export type RouteTable = ReadonlyMap<string, Route>;
+
+export interface RouteTableDeps {
+  readonly identity: RoleIdentity;
+  readonly instance: InstanceDescription;
+  readonly legacyCredential: () => Promise<Answer>;
+  readonly extendedCredential: () => Promise<Answer>;
+}
+
+/** The canonical token path; GETs never reach it. */
+export const TOKEN_PATH = '/latest/api/token';
+const META = '/latest/meta-data';
+const CREDENTIALS = `${META}/iam/security-credentials`;
+const EXTENDED_CREDENTIALS = `${META}/iam/security-credentials-extended`;
+
+function listing(...entries: string[]): Answer {
+  return text(entries.join('\n'));
+}
+
+export function buildRouteTable(deps: RouteTableDeps): RouteTable {
+  const { identity, instance } = deps;
+  const answers: Array<[string, MetadataAnswer]> = [
+    ['/', listing('latest')],
+    ['/latest', listing('dynamic', 'meta-data')],
+    [META, listing('ami-id', 'iam/', 'instance-id', 'instance-type', 'placement/')],
+    [`${META}/ami-id`, text(instance.imageId)],
+    [`${META}/instance-id`, text(instance.instanceId)],
+    [`${META}/instance-type`, text(instance.instanceType)],
+    [`${META}/iam`, listing('info', 'security-credentials/')],
+    [`${META}/iam/info`, text(instance.iamInfo)],
+    // botocore takes this whole body as the role name: exactly the name, no newline.
+    [CREDENTIALS, text(identity.roleName)],
+    [`${CREDENTIALS}/${identity.roleName}`, deps.legacyCredential],
+    [EXTENDED_CREDENTIALS, text(identity.roleName)],
+    [`${EXTENDED_CREDENTIALS}/${identity.roleName}`, deps.extendedCredential],
+    [`${META}/placement`, listing('availability-zone', 'region')],
+    // The AWS CLI finds its region by dropping the zone's last letter.
+    [`${META}/placement/availability-zone`, text(instance.availabilityZone)],
+    [`${META}/placement/region`, text(identity.region)],
+    ['/latest/dynamic', listing('instance-identity/')],
+    ['/latest/dynamic/instance-identity', listing('document')],
+    ['/latest/dynamic/instance-identity/document', text(instance.identityDocument)],
+  ];
+  const routes = new Map<string, Route>(answers.map(([path, answer]) => [path, { kind: 'metadata', answer }]));
+  routes.set(TOKEN_PATH, { kind: 'token' });
+  return routes;
+}

@@ -1,0 +1,44 @@
+/**
+ * Request checks that protect the credentials from callers other than local programs.
+ * Each one names the attack it answers.
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+
+/**
+ * DNS rebinding: a web page whose name the attacker re-points at 127.0.0.1 becomes
+ * same-origin with this server, so the browser would let it PUT for a token and read the
+ * credential. Such a browser still sends the attacker's name in `Host`, so only loopback
+ * names and the two real IMDS addresses are served. aws-vault added the same check for
+ * its metadata server after https://github.com/99designs/aws-vault/issues/578.
+ * A request without `Host` (HTTP/1.0) comes from no browser and is allowed.
+ */
+export function isLoopbackHost(host: string | undefined): boolean {
+  if (host === undefined) return true;
+  const name = hostName(host).toLowerCase();
+  return (
+    name === 'localhost' ||
+    name === '::1' ||
+    name === '169.254.169.254' ||
+    name === 'fd00:ec2::254' ||
+    /^127(?:\.\d{1,3}){3}$/.test(name)
+  );
+}
+
+/** The host without its port; IPv6 literals come bracketed (`[::1]:1338`). */
+function hostName(host: string): string {
+  if (host.startsWith('[')) {
+    const end = host.indexOf(']');
+    return end === -1 ? host : host.slice(1, end);
+  }
+  const colon = host.indexOf(':');
+  return colon === -1 ? host : host.slice(0, colon);
+}
+
+/**
+ * SSRF through a proxy: real IMDS refuses a token PUT that carries `X-Forwarded-For`,
+ * since only a proxy adds it, and a proxy must not be able to mint session tokens
+ * (EC2 user guide, "Use IMDSv2").
+ */
+export function isForwarded(headers: IncomingHttpHeaders): boolean {
+  return headers['x-forwarded-for'] !== undefined;
+}

@@ -1,0 +1,157 @@
+/**
+ * Turns whatever an STS call or a source-credential provider threw into one coded
+ * ImdsdError with a remediation hint, and says how soon to try again. The codes are
+ * the ones STS documents (see shared/imds-protocol.md, "STS facts for the refresher").
+ */
+import { ImdsdError, type ErrorCode } from '../errors.js';
+
+export type RetryClass = 'fast' | 'slow';
+
+export interface ClassifiedError {
+  readonly error: ImdsdError;
+  readonly retry: RetryClass;
+}
+
+/** What the hint may mention about where the source credentials come from. */
+export interface FailureContext {
+  readonly roleArn: string;
+  /** e.g. "source profile dev-sso" or "the default credential chain". */
+  readonly sourceLabel: string;
+  /** The profile to name in `aws sso login --profile …`, when there is one. */
+  readonly sourceProfile?: string | undefined;
+  readonly region: string;
+}
+
+const THROTTLING = new Set([
+  'Throttling', 'ThrottlingException', 'ThrottledException', 'RequestThrottledException',
+  'TooManyRequestsException', 'RequestLimitExceeded', 'SlowDown', 'BandwidthLimitExceeded',
+  'ProvisionedThroughputExceededException', 'TransactionInProgressException', 'EC2ThrottledException',
+]);
+const TRANSIENT = new Set([
+  'RequestTimeout', 'RequestTimeoutException', 'PriorRequestNotComplete', 'InternalFailure',
+  'InternalError', 'ServiceUnavailable', 'IDPCommunicationError',
+]);
+const NETWORK = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN', 'EAI_AGAIN',
+  'ECONNABORTED', 'EADDRNOTAVAIL', 'UND_ERR_SOCKET',
+]);
+const TIMEOUT = new Set(['TimeoutError', 'AbortError', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'RequestTimeoutError']);
+
+/** The STS error code of an SDK exception (`ExpiredTokenException` → `ExpiredToken`). */
+function stsCode(err: Record<string, unknown>): string | undefined {
+  const raw = typeof err.Code === 'string' ? err.Code : typeof err.name === 'string' ? err.name : undefined;
+  if (raw === undefined) return undefined;
+  return raw.endsWith('Exception') && raw !== 'ThrottlingException' ? raw.slice(0, -'Exception'.length) : raw;
+}
+
+function httpStatus(err: Record<string, unknown>): number | undefined {
+  const meta = err.$metadata;
+  if (typeof meta === 'object' && meta !== null && 'httpStatusCode' in meta) {
+    const status = (meta as { httpStatusCode?: unknown }).httpStatusCode;
+    return typeof status === 'number' ? status : undefined;
+  }
+  return undefined;
+}
+
+function make(code: ErrorCode, retry: RetryClass, message: string, hint: string | undefined, cause: unknown): ClassifiedError {
+  return { error: new ImdsdError(code, message, { hint, cause }), retry };
+}
+
+function sourceFailure(err: Record<string, unknown>, message: string, ctx: FailureContext, cause: unknown): ClassifiedError {
+  const sso = /sso/i.test(message);
+  const login = ctx.sourceProfile === undefined ? 'aws sso login' : `aws sso login --profile ${ctx.sourceProfile}`;
+  if (sso && /expired|invalid|refresh/i.test(message)) {
+    return make('IMDSD_ERR_SOURCE_CREDENTIALS_EXPIRED', 'slow', `${ctx.sourceLabel}: the SSO session has expired`,
+      `run \`${login}\``, cause);
+  }
+  if (/expired/i.test(message)) {
+    return make('IMDSD_ERR_SOURCE_CREDENTIALS_EXPIRED', 'slow', `${ctx.sourceLabel} has expired credentials`,
+      sso ? `run \`${login}\`` : `renew the credentials of ${ctx.sourceLabel}`, cause);
+  }
+  const tryNext = err.tryNextLink === false ? '' : ' (none of the default chain\'s sources had credentials)';
+  return make('IMDSD_ERR_SOURCE_CREDENTIALS_MISSING', 'slow', `${ctx.sourceLabel}: ${firstLine(message)}${tryNext}`,
+    `configure ${ctx.sourceLabel} (\`aws configure\`, \`aws sso login\`) or pass --profile`, cause);
+}
+
+function firstLine(text: string): string {
+  return (text.split('\n')[0] ?? text).slice(0, 300);
+}
+
+/** Classifies one failure of an AssumeRole attempt. */
+export function classifyStsFailure(thrown: unknown, ctx: FailureContext): ClassifiedError {
+  if (thrown instanceof ImdsdError) return { error: thrown, retry: 'fast' };
+  const err: Record<string, unknown> = typeof thrown === 'object' && thrown !== null ? (thrown as Record<string, unknown>) : {};
+  const message = typeof err.message === 'string' ? err.message : String(thrown);
+  const name = typeof err.name === 'string' ? err.name : '';
+  const sysCode = typeof err.code === 'string' ? err.code : '';
+
+  if (name === 'CredentialsProviderError' || name === 'TokenProviderError') {
+    return sourceFailure(err, message, ctx, thrown);
+  }
+  if (NETWORK.has(sysCode) || NETWORK.has(name)) {
+    return make('IMDSD_ERR_STS_UNAVAILABLE', 'fast', `STS could not be reached (${sysCode || name})`,
+      'check the network connection; imdsd retries on its own', thrown);
+  }
+  if (sysCode === 'ENOTFOUND') {
+    return make('IMDSD_ERR_REGION', 'slow', `the STS endpoint for region ${ctx.region} could not be resolved`,
+      'check --region (or the profile\'s region) and the network\'s DNS', thrown);
+  }
+  if (TIMEOUT.has(name) || TIMEOUT.has(sysCode)) {
+    return make('IMDSD_ERR_STS_TIMEOUT', 'fast', 'STS did not answer before the deadline',
+      'check the network connection; imdsd retries on its own', thrown);
+  }
+
+  const code = stsCode(err) ?? '';
+  const status = httpStatus(err);
+  const stsSaid = message ? `: ${firstLine(message)}` : '';
+  if (THROTTLING.has(code)) {
+    return make('IMDSD_ERR_STS_THROTTLED', 'fast', `STS is throttling (${code})`, 'imdsd backs off and retries', thrown);
+  }
+  if (TRANSIENT.has(code) || (status !== undefined && status >= 500)) {
+    return make('IMDSD_ERR_STS_UNAVAILABLE', 'fast', `STS failed (${code || status})${stsSaid}`,
+      'imdsd retries on its own', thrown);
+  }
+  switch (code) {
+    case 'AccessDenied':
+      return make('IMDSD_ERR_ACCESS_DENIED', 'slow', `STS denied AssumeRole on ${ctx.roleArn}${stsSaid}`,
+        `check that the role exists and that its trust policy allows ${ctx.sourceLabel}`, thrown);
+    case 'ExpiredToken':
+      return make('IMDSD_ERR_SOURCE_CREDENTIALS_EXPIRED', 'slow', `${ctx.sourceLabel} has expired credentials`,
+        ctx.sourceProfile === undefined
+          ? 'renew the source credentials (for SSO: `aws sso login`)'
+          : `renew them, e.g. \`aws sso login --profile ${ctx.sourceProfile}\``, thrown);
+    case 'InvalidClientTokenId':
+    case 'SignatureDoesNotMatch':
+    case 'IncompleteSignature':
+    case 'MissingAuthenticationToken':
+    case 'UnrecognizedClientException':
+      return make('IMDSD_ERR_SOURCE_CREDENTIALS_INVALID', 'slow', `STS rejected the keys of ${ctx.sourceLabel} (${code})`,
+        'the access key is wrong, deleted or revoked: update the source credentials', thrown);
+    case 'RequestExpired':
+    case 'InvalidSignatureException':
+      return make('IMDSD_ERR_CLOCK_SKEW', 'slow', `STS says the request time is wrong (${code}): the local clock is off`,
+        'enable time sync (Linux: `timedatectl set-ntp true`; macOS: `sntp -sS time.apple.com`)', thrown);
+    case 'RegionDisabled':
+      return make('IMDSD_ERR_REGION', 'slow', `STS is not activated in region ${ctx.region}${stsSaid}`,
+        'activate the region in IAM account settings, or choose another with --region', thrown);
+    case 'ValidationError':
+      if (/role chaining/i.test(message)) {
+        return make('IMDSD_ERR_ROLE_CHAINING_LIMIT', 'fast', `role chaining limits the session to one hour${stsSaid}`,
+          'imdsd asks for 3600 seconds instead; set --duration 3600 to silence this', thrown);
+      }
+      return make('IMDSD_ERR_STS_VALIDATION', 'slow', `STS rejected the AssumeRole parameters${stsSaid}`,
+        'check --duration against the role\'s MaxSessionDuration, and the session name and external id', thrown);
+    case 'MalformedPolicyDocument':
+    case 'PackedPolicyTooLarge':
+      return make('IMDSD_ERR_STS_VALIDATION', 'slow', `STS rejected the session policy (${code})${stsSaid}`,
+        'fix the session policy or tags', thrown);
+    default:
+      break;
+  }
+  if (err.$metadata !== undefined || /deseriali[sz]|xml|parse/i.test(message)) {
+    return make(code ? 'IMDSD_ERR_STS_UNKNOWN' : 'IMDSD_ERR_STS_MALFORMED', 'fast',
+      code ? `STS failed with ${code}${stsSaid}` : `STS answered with something that is not an AssumeRole response${stsSaid}`,
+      'imdsd retries on its own', thrown);
+  }
+  return make('IMDSD_ERR_STS_UNKNOWN', 'fast', `AssumeRole failed${stsSaid}`, 'imdsd retries on its own', thrown);
+}

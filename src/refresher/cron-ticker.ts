@@ -1,0 +1,22 @@
+/**
+ * The production Ticker: a node-cron task every `intervalSec` seconds. Kept behind the
+ * Ticker type so tests drive ticks from a fake clock instead.
+ */
+import cron from 'node-cron';
+import type { Ticker } from './refresher.js';
+
+/** A cron expression firing every `intervalSec` seconds (1–59 s, or whole minutes). */
+export function cronExpression(intervalSec: number): string {
+  if (intervalSec < 60) return `*/${Math.max(1, Math.round(intervalSec))} * * * * *`;
+  const minutes = Math.max(1, Math.round(intervalSec / 60));
+  return `0 */${minutes} * * * *`;
+}
+
+export function cronTicker(intervalSec: number): Ticker {
+  return (onTick) => {
+    const task = cron.schedule(cronExpression(intervalSec), onTick, { noOverlap: true });
+    return () => {
+      void task.stop();
+    };
+  };
+}

@@ -1,0 +1,97 @@
+/**
+ * One role's AssumeRole call through @aws-sdk/client-sts, with a hard deadline and
+ * the response checked and mapped once into the domain's credential shape.
+ */
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
+import { ImdsdError } from '../errors.js';
+
+/** What STS issued, before imdsd stamps it with its own receive time. */
+export interface IssuedCredential {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken: string;
+  readonly expiresAtMs: number;
+  /** STS time of the answer (its Date header) in ms, when it sent one. */
+  readonly stsDateMs?: number | undefined;
+}
+
+export type AssumeRoleFn = (durationSec: number | undefined) => Promise<IssuedCredential>;
+
+export interface StsCallOptions {
+  readonly roleArn: string;
+  readonly sessionName: string;
+  readonly externalId?: string | undefined;
+  readonly region: string;
+  readonly credentials: AwsCredentialIdentityProvider;
+  /**
+   * The shared-config profile whose `endpoint_url`/`services` settings apply, so the STS
+   * endpoint follows the SDK's own rules (AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, profile).
+   */
+  readonly endpointProfile?: string | undefined;
+  /** Each call fails after this long, whatever the network does. */
+  readonly deadlineMs: number;
+}
+
+/** The guard on STS's answer: all four parts present, an expiry that parses. */
+function toIssued(output: unknown, stsDateMs: number | undefined): IssuedCredential {
+  const creds = (output as { Credentials?: Record<string, unknown> } | undefined)?.Credentials;
+  const expiration = creds?.Expiration;
+  const expiresAtMs = expiration instanceof Date ? expiration.getTime() : Number.NaN;
+  if (
+    creds === undefined ||
+    typeof creds.AccessKeyId !== 'string' || creds.AccessKeyId === '' ||
+    typeof creds.SecretAccessKey !== 'string' || creds.SecretAccessKey === '' ||
+    typeof creds.SessionToken !== 'string' || creds.SessionToken === '' ||
+    !Number.isFinite(expiresAtMs)
+  ) {
+    throw new ImdsdError('IMDSD_ERR_STS_MALFORMED', 'STS answered AssumeRole without a complete credential');
+  }
+  return {
+    accessKeyId: creds.AccessKeyId,
+    secretAccessKey: creds.SecretAccessKey,
+    sessionToken: creds.SessionToken,
+    expiresAtMs,
+    stsDateMs,
+  };
+}
+
+function parseHttpDate(value: unknown): number | undefined {
+  if (typeof value !== 'string') return undefined;
+  const ms = Date.parse(value);
+  return Number.isFinite(ms) ? ms : undefined;
+}
+
+/** Builds the AssumeRole function for one role; the STS client is created once. */
+export function createAssumeRole(options: StsCallOptions): AssumeRoleFn {
+  const client = new STSClient({
+    region: options.region,
+    credentials: options.credentials,
+    ...(options.endpointProfile === undefined ? {} : { profile: options.endpointProfile }),
+    // imdsd retries on its own schedule, with backoff across attempts.
+    maxAttempts: 1,
+    requestHandler: { connectionTimeout: options.deadlineMs, requestTimeout: options.deadlineMs },
+  });
+  let stsDateMs: number | undefined;
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      const result = await next(args);
+      const response = result.response as { headers?: Record<string, unknown> } | undefined;
+      stsDateMs = parseHttpDate(response?.headers?.date);
+      return result;
+    },
+    { step: 'deserialize', name: 'imdsdStsDate', priority: 'low' },
+  );
+
+  return async (durationSec) => {
+    stsDateMs = undefined;
+    const command = new AssumeRoleCommand({
+      RoleArn: options.roleArn,
+      RoleSessionName: options.sessionName,
+      ...(options.externalId === undefined ? {} : { ExternalId: options.externalId }),
+      ...(durationSec === undefined ? {} : { DurationSeconds: durationSec }),
+    });
+    const output = await client.send(command, { abortSignal: AbortSignal.timeout(options.deadlineMs) });
+    return toIssued(output, stsDateMs);
+  };
+}

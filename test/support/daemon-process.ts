@@ -1,0 +1,100 @@
+/**
+ * Runs the built CLI (dist/src/daemon/cli.js) as a child process, as a user or a
+ * service manager would, and reads its JSON log lines from stdout.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', ...(import.meta.url.includes('/dist/') ? ['..'] : []));
+export const CLI = join(REPO_ROOT, 'dist', 'src', 'daemon', 'cli.js');
+
+export type LogLine = Record<string, unknown> & { event?: string; msg?: string; level?: string };
+
+export interface DaemonProcess {
+  readonly child: ChildProcess;
+  readonly lines: LogLine[];
+  /** Everything written to stdout/stderr that was not a JSON log line. */
+  readonly stderr: () => string;
+  /** Resolves with the first log line matching, or rejects after `timeoutMs`. */
+  waitFor(match: (line: LogLine) => boolean, timeoutMs?: number): Promise<LogLine>;
+  /** Resolves with the exit code (or signal name). */
+  readonly exited: Promise<number | string>;
+  /** Sends a signal and waits for the exit. */
+  stop(signal?: NodeJS.Signals): Promise<number | string>;
+}
+
+/** An environment with nothing of the developer's AWS setup: empty HOME, no AWS_* vars. */
+export function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  const home = mkdtempSync(join(tmpdir(), 'imdsd-home-'));
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: home, LANG: 'C' };
+  for (const [key, value] of Object.entries(extra)) if (value !== undefined) env[key] = value;
+  return env;
+}
+
+export function runCli(args: string[], env: NodeJS.ProcessEnv): DaemonProcess {
+  const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines: LogLine[] = [];
+  let errText = '';
+  const waiters: Array<{ match: (line: LogLine) => boolean; resolve: (line: LogLine) => void }> = [];
+  let buffered = '';
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+    buffered += chunk;
+    let nl: number;
+    while ((nl = buffered.indexOf('\n')) >= 0) {
+      const text = buffered.slice(0, nl);
+      buffered = buffered.slice(nl + 1);
+      let line: LogLine;
+      try {
+        line = JSON.parse(text) as LogLine;
+      } catch {
+        errText += `${text}\n`;
+        continue;
+      }
+      lines.push(line);
+      for (const waiter of [...waiters]) {
+        if (waiter.match(line)) {
+          waiters.splice(waiters.indexOf(waiter), 1);
+          waiter.resolve(line);
+        }
+      }
+    }
+  });
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    errText += chunk;
+  });
+  const exited = new Promise<number | string>((resolveExit) => {
+    child.on('exit', (code, signal) => resolveExit(code ?? signal ?? -1));
+  });
+  return {
+    child,
+    lines,
+    stderr: () => errText,
+    exited,
+    waitFor(match, timeoutMs = 10_000) {
+      const found = lines.find(match);
+      if (found !== undefined) return Promise.resolve(found);
+      return new Promise((resolveLine, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no matching log line in ${timeoutMs} ms; stderr: ${errText}`)), timeoutMs);
+        void exited.then((code) => {
+          clearTimeout(timer);
+          reject(new Error(`daemon exited (${code}) before a matching log line; stderr: ${errText}`));
+        });
+        waiters.push({ match, resolve: (line) => { clearTimeout(timer); resolveLine(line); } });
+      });
+    },
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}
+
+/** Starts the daemon and waits until its IMDS port listens; returns the port. */
+export async function startDaemonProcess(args: string[], env: NodeJS.ProcessEnv): Promise<DaemonProcess & { port: number }> {
+  const proc = runCli(['run', ...args], env);
+  const line = await proc.waitFor((l) => l.event === 'listening');
+  return Object.assign(proc, { port: Number(line.port) });
+}
