@@ -75,11 +75,16 @@ async function run(argv: string[]): Promise<void> {
   });
 
   logger.info({ event: 'starting', version: version(), roles: config.roles.length, node: process.version }, 'imdsd starting');
+  if (Number(process.versions.node.split('.')[0]) < 22) {
+    logger.info({ event: 'node-version' }, 'AWS SDK v3 releases after January 2027 need Node.js 22; this one runs on 20 until then');
+  }
   daemon = await startDaemon(config, { env: process.env, clock: systemClock, logger });
   if (stopping) await daemon.close();
 }
 
 async function main(argv: string[]): Promise<void> {
+  // The SDK's own Node-version notice is a multi-line stderr warning; run() logs it once instead.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const [command, ...rest] = argv;
   switch (command) {
     case 'run':

@@ -39,9 +39,11 @@ const TIMEOUT = new Set(['TimeoutError', 'AbortError', 'ETIMEDOUT', 'ESOCKETTIME
 
 /** The STS error code of an SDK exception (`ExpiredTokenException` → `ExpiredToken`). */
 function stsCode(err: Record<string, unknown>): string | undefined {
-  const raw = typeof err.Code === 'string' ? err.Code : typeof err.name === 'string' ? err.name : undefined;
+  // A plain `Error` (the SDK's deserialization failures) names no STS code.
+  const name = typeof err.name === 'string' && err.name !== 'Error' ? err.name : undefined;
+  const raw = typeof err.Code === 'string' ? err.Code : name;
   if (raw === undefined) return undefined;
-  return raw.endsWith('Exception') && raw !== 'ThrottlingException' ? raw.slice(0, -'Exception'.length) : raw;
+  return raw.endsWith('Exception') && !THROTTLING.has(raw) ? raw.slice(0, -'Exception'.length) : raw;
 }
 
 function httpStatus(err: Record<string, unknown>): number | undefined {

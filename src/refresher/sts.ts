@@ -56,6 +56,17 @@ function toIssued(output: unknown, stsDateMs: number | undefined): IssuedCredent
   };
 }
 
+/**
+ * Rejects with the signal's reason when it fires. The SDK honours `abortSignal` only in
+ * its HTTP handler, not while it resolves the source credentials (SSO, credential_process),
+ * which can hang as well.
+ */
+function whenAborted(signal: AbortSignal): Promise<never> {
+  return new Promise((_resolve, reject) => {
+    signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+  });
+}
+
 function parseHttpDate(value: unknown): number | undefined {
   if (typeof value !== 'string') return undefined;
   const ms = Date.parse(value);
@@ -91,7 +102,8 @@ export function createAssumeRole(options: StsCallOptions): AssumeRoleFn {
       ...(options.externalId === undefined ? {} : { ExternalId: options.externalId }),
       ...(durationSec === undefined ? {} : { DurationSeconds: durationSec }),
     });
-    const output = await client.send(command, { abortSignal: AbortSignal.timeout(options.deadlineMs) });
+    const signal = AbortSignal.timeout(options.deadlineMs);
+    const output = await Promise.race([client.send(command, { abortSignal: signal }), whenAborted(signal)]);
     return toIssued(output, stsDateMs);
   };
 }
