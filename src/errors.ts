@@ -30,7 +30,12 @@ export const ERRORS = {
   IMDSD_ERR_STS_VALIDATION: { status: 503, summary: 'STS rejected the AssumeRole parameters' },
   IMDSD_ERR_REGION: { status: 503, summary: 'the STS region is disabled or unknown' },
   IMDSD_ERR_STS_UNKNOWN: { status: 503, summary: 'STS failed with an unrecognised error' },
+  IMDSD_ERR_INTERNAL: { status: 500, summary: 'an unexpected internal error' },
   IMDSD_ERR_SHUTTING_DOWN: { status: 503, summary: 'the daemon is shutting down' },
+  IMDSD_ERR_DAEMON_NOT_RUNNING: { status: 503, summary: 'no imdsd daemon is running' },
+  IMDSD_ERR_CONTROL_IN_USE: { status: 500, summary: 'another imdsd daemon already owns the control socket' },
+  IMDSD_ERR_CONTROL_UNSAFE: { status: 500, summary: 'the control socket directory is not private to this user' },
+  IMDSD_ERR_UNKNOWN_ROLE: { status: 404, summary: 'no such role is configured' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;

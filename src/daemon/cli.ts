@@ -1,25 +1,34 @@
 #!/usr/bin/env node
 /**
- * The `imdsd` command. The only module that touches the process: argv, env, signals,
- * exit codes. Everything it runs is built elsewhere and never exits on its own.
+ * The `imdsd` command. The only entry that touches the process: argv, env, exit codes.
+ * Each command is built elsewhere and returns its exit code (`run` keeps the process).
  */
 import { readFileSync } from 'node:fs';
-import { systemClock } from '../clock.js';
+import { homedir } from 'node:os';
 import { isImdsdError } from '../errors.js';
-import { USAGE, RUN_USAGE } from './usage.js';
+import type { CommandContext } from './commands/context.js';
+import { credentialProcessCommand } from './commands/credential-process.js';
+import { envCommand } from './commands/env.js';
+import { refreshCommand } from './commands/refresh.js';
+import { runCommand } from './commands/run.js';
+import { statusCommand } from './commands/status.js';
 import { EXIT } from './exit-codes.js';
-import { createLogger } from './logger.js';
-import { configFromFlags, parseRunArgs } from './run-args.js';
-import { startDaemon, type Daemon } from './daemon.js';
+import { USAGE } from './usage.js';
 
-/** SIGTERM/SIGINT: in-flight requests finish, and the process is gone within 5 s. */
-const SHUTDOWN_GRACE_MS = 4_500;
+type ClientCommand = (argv: string[], ctx: CommandContext) => Promise<number>;
+
+const CLIENT_COMMANDS: Record<string, ClientCommand> = {
+  status: statusCommand,
+  refresh: refreshCommand,
+  env: envCommand,
+  'credential-process': credentialProcessCommand,
+};
 
 function fail(error: unknown): never {
   if (isImdsdError(error)) {
     const code = error.code === 'IMDSD_ERR_CONFIG'
       ? EXIT.CONFIG
-      : error.code === 'IMDSD_ERR_PORT_IN_USE' ? EXIT.PORT_IN_USE : EXIT.FAILURE;
+      : error.code === 'IMDSD_ERR_PORT_IN_USE' || error.code === 'IMDSD_ERR_CONTROL_IN_USE' ? EXIT.PORT_IN_USE : EXIT.FAILURE;
     process.stderr.write(`imdsd: ${error.message}${error.hint === undefined ? '' : ` (fix: ${error.hint})`}\n`);
     process.exit(code);
   }
@@ -32,63 +41,29 @@ function version(): string {
   return typeof pkg.version === 'string' ? pkg.version : 'unknown';
 }
 
-async function run(argv: string[]): Promise<void> {
-  const flags = parseRunArgs(argv);
-  if (flags.help === true) {
-    process.stdout.write(RUN_USAGE);
-    return;
-  }
-  const config = await configFromFlags(flags, process.env);
-  const logger = createLogger(config.logLevel);
-  process.on('uncaughtException', (error) => {
-    logger.fatal({ event: 'crash', err: { message: error.message, stack: error.stack } }, 'unexpected error');
-    process.exit(EXIT.FAILURE);
-  });
-  process.on('unhandledRejection', (reason) => {
-    logger.fatal({ event: 'crash', reason: reason instanceof Error ? reason.message : String(reason) }, 'unhandled rejection');
-    process.exit(EXIT.FAILURE);
-  });
-
-  let daemon: Daemon | undefined;
-  let stopping = false;
-  const shutdown = (signal: NodeJS.Signals): void => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ event: 'shutdown', signal }, 'shutting down: finishing in-flight requests');
-    setTimeout(() => {
-      logger.warn({ event: 'shutdown-forced' }, 'in-flight requests did not finish in time');
-      process.exit(EXIT.OK);
-    }, SHUTDOWN_GRACE_MS).unref();
-    void (daemon?.close() ?? Promise.resolve()).then(() => process.exit(EXIT.OK));
+function clientContext(): CommandContext {
+  return {
+    env: process.env,
+    home: homedir(),
+    now: () => Date.now(),
+    out: (text) => process.stdout.write(text),
+    err: (text) => process.stderr.write(text),
+    interrupted: new Promise((resolve) => process.once('SIGINT', () => resolve())),
   };
-  process.on('SIGTERM', shutdown);
-  process.on('SIGINT', shutdown);
-  process.on('SIGHUP', () => {
-    if (daemon === undefined || stopping) return;
-    logger.info({ event: 'reload' }, 'SIGHUP: reloading the configuration');
-    configFromFlags(flags, process.env)
-      .then((next) => daemon?.reload(next))
-      .catch((error: unknown) => {
-        logger.error({ event: 'reload-failed', code: isImdsdError(error) ? error.code : undefined, hint: isImdsdError(error) ? error.hint : undefined },
-          `reload failed, keeping the running configuration: ${error instanceof Error ? error.message : String(error)}`);
-      });
-  });
-
-  logger.info({ event: 'starting', version: version(), roles: config.roles.length, node: process.version }, 'imdsd starting');
-  if (Number(process.versions.node.split('.')[0]) < 22) {
-    logger.info({ event: 'node-version' }, 'AWS SDK v3 releases after January 2027 need Node.js 22; this one runs on 20 until then');
-  }
-  daemon = await startDaemon(config, { env: process.env, clock: systemClock, logger });
-  if (stopping) await daemon.close();
 }
 
 async function main(argv: string[]): Promise<void> {
-  // The SDK's own Node-version notice is a multi-line stderr warning; run() logs it once instead.
+  // The SDK's own Node-version notice is a multi-line stderr warning; run logs it once instead.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const [command, ...rest] = argv;
+  const client = command === undefined ? undefined : CLIENT_COMMANDS[command];
+  if (client !== undefined) {
+    process.exitCode = await client(rest, clientContext());
+    return;
+  }
   switch (command) {
     case 'run':
-      return run(rest);
+      return runCommand(rest, version());
     case '--version':
     case '-v':
     case 'version':

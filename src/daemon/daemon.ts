@@ -6,6 +6,7 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { DaemonConfig } from './config.js';
+import type { Metrics } from './metrics.js';
 import { createRoleRuntime, type RoleRuntime } from './role-runtime.js';
 import { resolveRole, type ResolvedRole } from './resolve-role.js';
 
@@ -14,6 +15,8 @@ export const FIRST_FETCH_WAIT_MS = 15_000;
 
 export interface Daemon {
   readonly runtimes: readonly RoleRuntime[];
+  /** First fetch for every role, then their ports open. */
+  start(): Promise<void>;
   reload(config: DaemonConfig): Promise<void>;
   close(): Promise<void>;
 }
@@ -22,6 +25,7 @@ export interface DaemonDeps {
   readonly env: NodeJS.ProcessEnv;
   readonly clock: Clock;
   readonly logger: Logger;
+  readonly metrics?: Metrics | undefined;
 }
 
 function resolveAll(config: DaemonConfig, env: NodeJS.ProcessEnv): Promise<ResolvedRole[]> {
@@ -58,19 +62,22 @@ async function launch(runtimes: RoleRuntime[], deps: DaemonDeps): Promise<void> 
   }
 }
 
-export async function startDaemon(config: DaemonConfig, deps: DaemonDeps): Promise<Daemon> {
-  const settings = { clock: deps.clock, logger: deps.logger, tickSec: config.tickSec };
+/** Resolves every role (configuration errors surface here); nothing runs until start(). */
+export async function createDaemon(config: DaemonConfig, deps: DaemonDeps): Promise<Daemon> {
+  const settings = { clock: deps.clock, logger: deps.logger, tickSec: config.tickSec, metrics: deps.metrics };
   let runtimes = (await resolveAll(config, deps.env)).map((role) => createRoleRuntime(role, settings));
-  try {
-    await launch(runtimes, deps);
-  } catch (error) {
-    await Promise.allSettled(runtimes.map((runtime) => runtime.close()));
-    throw error;
-  }
 
   return {
     get runtimes() {
       return runtimes;
+    },
+    async start() {
+      try {
+        await launch(runtimes, deps);
+      } catch (error) {
+        await Promise.allSettled(runtimes.map((runtime) => runtime.close()));
+        throw error;
+      }
     },
     async reload(next) {
       const roles = await resolveAll(next, deps.env);

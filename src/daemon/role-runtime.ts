@@ -5,12 +5,13 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { Credential, CredentialResult } from '../credentials.js';
-import { buildImdsApp } from '../imds/app.js';
+import { buildImdsApp, imdsTokenCount } from '../imds/app.js';
 import { cronTicker } from '../refresher/cron-ticker.js';
 import { createRefresher, type Refresher } from '../refresher/refresher.js';
 import { sourceLabel, sourceProvider } from '../refresher/source-credentials.js';
 import { createAssumeRole } from '../refresher/sts.js';
 import { listen, type Listener } from './listen.js';
+import type { Metrics } from './metrics.js';
 import type { ResolvedRole } from './resolve-role.js';
 
 /** Each STS call fails after this long: a hung connection never stalls refreshing. */
@@ -23,6 +24,10 @@ export interface RoleRuntime {
   start(carriedOver?: Credential): Promise<CredentialResult>;
   /** Opens the IMDS port. */
   listen(): Promise<Listener>;
+  /** Live IMDSv2 tokens (metrics). */
+  tokenCount(): number;
+  /** Where it listens, once it does. */
+  endpoint(): { readonly port: number; readonly addresses: readonly string[] } | undefined;
   close(): Promise<void>;
 }
 
@@ -30,6 +35,14 @@ export interface RuntimeDeps {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly tickSec: number;
+  readonly metrics?: Metrics | undefined;
+}
+
+/** A bounded label for request metrics: never the raw path, which clients choose. */
+function routeLabel(url: string, status: number): string {
+  if (url.includes('/api/token')) return 'token';
+  if (url.includes('/security-credentials')) return 'credentials';
+  return status < 400 ? 'metadata' : 'other';
 }
 
 export function createRoleRuntime(role: ResolvedRole, deps: RuntimeDeps): RoleRuntime {
@@ -57,6 +70,7 @@ export function createRoleRuntime(role: ResolvedRole, deps: RuntimeDeps): RoleRu
     ticker: cronTicker(deps.tickSec),
     durationSec: role.durationSec,
     refreshBeforeSec: role.refreshBeforeSec,
+    onAttempt: (outcome) => deps.metrics?.observeRefresh(role.identity.roleName, outcome),
   });
   const app = buildImdsApp({
     source: refresher,
@@ -64,6 +78,13 @@ export function createRoleRuntime(role: ResolvedRole, deps: RuntimeDeps): RoleRu
     allowV1: role.imdsV1,
     logger: logger.child({ component: 'imds' }),
   });
+  const metrics = deps.metrics;
+  if (metrics !== undefined) {
+    app.addHook('onResponse', (request, reply, done) => {
+      metrics.observeRequest(role.identity.roleName, routeLabel(request.url, reply.statusCode), reply.statusCode);
+      done();
+    });
+  }
   let listener: Listener | undefined;
 
   return {
@@ -76,6 +97,12 @@ export function createRoleRuntime(role: ResolvedRole, deps: RuntimeDeps): RoleRu
     async listen() {
       listener = await listen(app, role.port, role.host, logger);
       return listener;
+    },
+    tokenCount() {
+      return imdsTokenCount(app);
+    },
+    endpoint() {
+      return listener === undefined ? undefined : { port: listener.port, addresses: listener.addresses };
     },
     async close() {
       // Stop accepting and let in-flight requests finish before the refresher stops.

@@ -22,6 +22,8 @@ export const RUN_OPTIONS = {
   tick: { type: 'string' },
   config: { type: 'string' },
   'log-level': { type: 'string' },
+  'control-socket': { type: 'string' },
+  'metrics-port': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -48,6 +50,17 @@ function dropUndefined<T extends object>(obj: T): T {
 }
 
 export type RunFlags = ReturnType<typeof parseRunArgs>;
+
+/** `--metrics-port`: a loopback port for Prometheus, or undefined. */
+export function metricsPort(flags: RunFlags): number | undefined {
+  const raw = flags['metrics-port'];
+  if (raw === undefined) return undefined;
+  const port = Number(raw);
+  if (!/^\d+$/.test(raw) || port < 1 || port > 65535) {
+    throw new ImdsdError('IMDSD_ERR_CONFIG', `imdsd run: --metrics-port ${raw} is not a port`, { hint: 'use a port from 1 to 65535' });
+  }
+  return port;
+}
 
 export function parseRunArgs(argv: string[]) {
   try {

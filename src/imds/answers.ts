@@ -3,7 +3,7 @@
  * only app.ts turns it into an HTTP reply, so every status, header and body can be
  * checked in one place and no handler ever touches fastify.
  */
-import { ImdsdError } from '../errors.js';
+import { ImdsdError, type ErrorCode } from '../errors.js';
 
 /** One reply, fully built. Static answers are built once and shared by all requests. */
 export interface Answer {
@@ -25,7 +25,7 @@ export const JSON_TYPE = 'application/json; charset=utf-8';
  * Code of the 500 answer for a bug in imdsd itself. It is not in src/errors.ts because
  * that registry is shared; it should move there as `IMDSD_ERR_INTERNAL`.
  */
-export const INTERNAL_ERROR_CODE = 'IMDSD_ERR_INTERNAL';
+export const INTERNAL_ERROR_CODE: ErrorCode = 'IMDSD_ERR_INTERNAL';
 
 /** A 200 text answer. */
 export function text(body: string): Answer {

@@ -39,16 +39,16 @@ export interface ImdsAppOptions {
 const TTL_HEADER = 'x-aws-ec2-metadata-token-ttl-seconds';
 
 /** Framework options that keep fastify out of the way of the IMDS protocol. */
-const FASTIFY_OPTIONS = {
+const fastifyOptions = () => ({
   // Clients poll often; send() logs each request at debug level instead.
   logController: new LogController({ disableRequestLogging: true }),
   // HEAD is routed explicitly, like every other method.
   exposeHeadRoutes: false,
   // No IMDS request carries an id worth trusting; do not read one from headers.
-  requestIdHeader: false,
+  requestIdHeader: false as const,
   // A malformed percent-escape is a path that does not exist, not a framework error.
   frameworkErrors: (_error: Error, _request: FastifyRequest, reply: FastifyReply) => send(reply, NOT_FOUND),
-} as const;
+});
 
 function send(reply: FastifyReply, answer: Answer): void {
   reply.code(answer.status).header('content-type', answer.contentType);
@@ -58,12 +58,19 @@ function send(reply: FastifyReply, answer: Answer): void {
   reply.send(answer.body);
 }
 
+const tokenCounts = new WeakMap<FastifyInstance, () => number>();
+
+/** Live tokens of an app built here (for metrics); 0 for any other app. */
+export function imdsTokenCount(app: FastifyInstance): number {
+  return tokenCounts.get(app)?.() ?? 0;
+}
+
 /** Builds the app; its token store's sweep timer is cancelled when the app closes. */
 export function buildImdsApp(opts: ImdsAppOptions): FastifyInstance {
   const { source, clock } = opts;
   const app: FastifyInstance = opts.logger
-    ? Fastify({ ...FASTIFY_OPTIONS, loggerInstance: opts.logger })
-    : Fastify({ ...FASTIFY_OPTIONS, logger: false });
+    ? Fastify({ ...fastifyOptions(), loggerInstance: opts.logger })
+    : Fastify({ ...fastifyOptions(), logger: false });
 
   // IMDS never reads a request body. Declaring every method bodyless means fastify runs
   // no content-type parser, so no body or content-type can cause a 415 or a JSON 400;
@@ -72,6 +79,7 @@ export function buildImdsApp(opts: ImdsAppOptions): FastifyInstance {
 
   const tokens = createTokenStore({ clock, maxTokens: opts.maxTokens });
   app.addHook('onClose', async () => tokens.close());
+  tokenCounts.set(app, () => tokens.size());
 
   const documents = createCredentialDocuments(source.identity.accountId);
   const credentialDeps = { source, clock, documents, log: app.log };

@@ -59,7 +59,7 @@ function make(code: ErrorCode, retry: RetryClass, message: string, hint: string 
   return { error: new ImdsdError(code, message, { hint, cause }), retry };
 }
 
-function sourceFailure(err: Record<string, unknown>, message: string, ctx: FailureContext, cause: unknown): ClassifiedError {
+function sourceFailure(message: string, ctx: FailureContext, cause: unknown): ClassifiedError {
   const sso = /sso/i.test(message);
   const login = ctx.sourceProfile === undefined ? 'aws sso login' : `aws sso login --profile ${ctx.sourceProfile}`;
   if (sso && /expired|invalid|refresh/i.test(message)) {
@@ -68,9 +68,11 @@ function sourceFailure(err: Record<string, unknown>, message: string, ctx: Failu
   }
   if (/expired/i.test(message)) {
     return make('IMDSD_ERR_SOURCE_CREDENTIALS_EXPIRED', 'slow', `${ctx.sourceLabel} has expired credentials`,
-      sso ? `run \`${login}\`` : `renew the credentials of ${ctx.sourceLabel}`, cause);
+      `renew the credentials of ${ctx.sourceLabel}`, cause);
   }
-  const tryNext = err.tryNextLink === false ? '' : ' (none of the default chain\'s sources had credentials)';
+  // Only the default chain's own last error means every source was tried; it sets
+  // tryNextLink: false, as do config errors inside one source, so match its wording.
+  const tryNext = /from any providers/i.test(message) ? ' (none of the default chain\'s sources had credentials)' : '';
   return make('IMDSD_ERR_SOURCE_CREDENTIALS_MISSING', 'slow', `${ctx.sourceLabel}: ${firstLine(message)}${tryNext}`,
     `configure ${ctx.sourceLabel} (\`aws configure\`, \`aws sso login\`) or pass --profile`, cause);
 }
@@ -88,7 +90,7 @@ export function classifyStsFailure(thrown: unknown, ctx: FailureContext): Classi
   const sysCode = typeof err.code === 'string' ? err.code : '';
 
   if (name === 'CredentialsProviderError' || name === 'TokenProviderError') {
-    return sourceFailure(err, message, ctx, thrown);
+    return sourceFailure(message, ctx, thrown);
   }
   if (NETWORK.has(sysCode) || NETWORK.has(name)) {
     return make('IMDSD_ERR_STS_UNAVAILABLE', 'fast', `STS could not be reached (${sysCode || name})`,

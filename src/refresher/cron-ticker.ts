@@ -16,7 +16,9 @@ export function cronTicker(intervalSec: number): Ticker {
   return (onTick) => {
     const task = cron.schedule(cronExpression(intervalSec), onTick, { noOverlap: true });
     return () => {
-      void task.stop();
+      // destroy, not stop: a stopped task stays in node-cron's registry, and with it
+      // the refresher it ticks, across every reload.
+      void task.destroy();
     };
   };
 }

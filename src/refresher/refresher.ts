@@ -30,6 +30,14 @@ export interface RefresherOptions {
   /** How long a client request waits for an on-demand refresh: under the SDKs' 1 s. */
   readonly demandWaitMs?: number;
   readonly random?: () => number;
+  /** Told of every AssumeRole attempt (metrics). */
+  readonly onAttempt?: (outcome: AttemptOutcome) => void;
+}
+
+export interface AttemptOutcome {
+  readonly ok: boolean;
+  readonly code?: string | undefined;
+  readonly durationMs: number;
 }
 
 export type RefresherState = 'starting' | 'fresh' | 'refreshing' | 'degraded' | 'expired' | 'stopped';
@@ -43,6 +51,8 @@ export interface RefresherStatus {
   readonly consecutiveFailures: number;
   readonly lastError?: { readonly code: string; readonly message: string; readonly hint?: string | undefined } | undefined;
   readonly durationSec?: number | undefined;
+  /** STS time minus local time, from STS's Date header at the last answer. */
+  readonly clockOffsetMs?: number | undefined;
 }
 
 export interface Refresher extends CredentialSource {
@@ -57,6 +67,12 @@ export interface Refresher extends CredentialSource {
   adopt(credential: Credential): void;
   stop(): void;
 }
+
+/**
+ * Beyond this, the local clock is called wrong: expiry is then computed on STS time.
+ * The Date header has one-second resolution, so smaller offsets are noise.
+ */
+export const CLOCK_SKEW_WARN_MS = 60_000;
 
 /** Sleep/wake or a clock step shows as wall time moving unlike monotonic time. */
 const JUMP_THRESHOLD_MS = 5_000;
@@ -84,6 +100,7 @@ export function createRefresher(options: RefresherOptions): Refresher {
   let cancelTimer: (() => void) | undefined;
   let stopTicker: (() => void) | undefined;
   let stopped = false;
+  let clockOffsetMs: number | undefined;
   let lastWallMs = clock.now();
   let lastMonoMs = clock.monotonic();
 
@@ -101,11 +118,14 @@ export function createRefresher(options: RefresherOptions): Refresher {
       const issued = await options.assumeRole(durationSec);
       const nowMs = clock.now();
       if (stopped) return;
+      const skewMs = measureSkew(issued.stsDateMs, startedMs, nowMs);
       const credential: Credential = {
         accessKeyId: issued.accessKeyId,
         secretAccessKey: issued.secretAccessKey,
         sessionToken: issued.sessionToken,
-        expiresAtMs: issued.expiresAtMs,
+        // On STS time, moved onto the local clock: clients compare Expiration with their
+        // own (equally wrong) clock, so this is when it really ends for them.
+        expiresAtMs: issued.expiresAtMs - skewMs,
         issuedAtMs: nowMs,
       };
       if (!isServable(credential, nowMs)) {
@@ -117,6 +137,7 @@ export function createRefresher(options: RefresherOptions): Refresher {
       failures = 0;
       lastError = undefined;
       lastRefreshAtMs = nowMs;
+      options.onAttempt?.({ ok: true, durationMs: nowMs - startedMs });
       nextAtMs = refreshAtMs(credential, options.refreshBeforeSec);
       logger.info({
         event: 'refreshed', role: identity.roleName, keyId: last4(credential.accessKeyId),
@@ -135,6 +156,7 @@ export function createRefresher(options: RefresherOptions): Refresher {
       lastError = error;
       lastRetryClass = retry;
       const nowMs = clock.now();
+      options.onAttempt?.({ ok: false, code: error.code, durationMs: nowMs - startedMs });
       nextAtMs = nowMs + backoffDelayMs(retry === 'fast' ? FAST_RETRY : SLOW_RETRY, failures, random);
       const serving = isServable(current, nowMs);
       logger.warn({
@@ -143,6 +165,21 @@ export function createRefresher(options: RefresherOptions): Refresher {
         servingUntil: serving ? iso(current?.expiresAtMs) : undefined,
       }, serving ? `${error.message}; still serving the last good credential` : error.message);
     }
+  }
+
+  /** Records STS's clock against ours; returns the offset to apply (0 when within noise). */
+  function measureSkew(stsDateMs: number | undefined, sentMs: number, receivedMs: number): number {
+    if (stsDateMs === undefined) return 0;
+    // The Date header is stamped while we wait; the midpoint is our best local estimate.
+    const offsetMs = Math.round(stsDateMs - (sentMs + receivedMs) / 2);
+    const wasSkewed = clockOffsetMs !== undefined && Math.abs(clockOffsetMs) > CLOCK_SKEW_WARN_MS;
+    clockOffsetMs = offsetMs;
+    if (Math.abs(offsetMs) <= CLOCK_SKEW_WARN_MS) return 0;
+    if (!wasSkewed) {
+      logger.warn({ event: 'clock-skew', role: identity.roleName, offsetMs, hint: 'enable time sync (Linux: `timedatectl set-ntp true`; macOS: `sntp -sS time.apple.com`)' },
+        `the local clock is ${Math.round(Math.abs(offsetMs) / 1000)} s ${offsetMs > 0 ? 'behind' : 'ahead of'} STS: computing expiry on STS time`);
+    }
+    return offsetMs;
   }
 
   function refresh(): Promise<void> {
@@ -222,6 +259,8 @@ export function createRefresher(options: RefresherOptions): Refresher {
     },
     async refreshNow() {
       await refresh();
+      // The attempt's own outcome, even while the last good credential is still served.
+      if (failures > 0 && lastError !== undefined) return { ok: false, error: lastError };
       return result();
     },
     status() {
@@ -241,6 +280,7 @@ export function createRefresher(options: RefresherOptions): Refresher {
         consecutiveFailures: failures,
         lastError: lastError === undefined ? undefined : { code: lastError.code, message: lastError.message, hint: lastError.hint },
         durationSec,
+        clockOffsetMs,
       };
     },
     held: () => current,

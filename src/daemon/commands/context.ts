@@ -1,0 +1,43 @@
+/**
+ * What a command may touch, passed in by the CLI: output streams, environment, home,
+ * time. Commands return their exit code and never exit the process themselves.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { ImdsdError, isImdsdError } from '../../errors.js';
+import { controlSocketPath } from '../control/socket-path.js';
+
+export interface CommandContext {
+  readonly env: NodeJS.ProcessEnv;
+  readonly home: string;
+  readonly now: () => number;
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+  /** Resolves when the user interrupts (SIGINT), for --watch. */
+  readonly interrupted: Promise<void>;
+}
+
+/** Exit codes of the client commands, beside the daemon's (0, 1, 69, 78). */
+export const CLIENT_EXIT = { OK: 0, PROBLEM: 1, NOT_RUNNING: 3 } as const;
+
+export const CONTROL_SOCKET_OPTION = { 'control-socket': { type: 'string' } } as const;
+
+/** parseArgs with strict checking; a bad flag is a configuration error naming the command. */
+export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options']>>(command: string, argv: string[], options: T) {
+  try {
+    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  } catch (cause) {
+    throw new ImdsdError('IMDSD_ERR_CONFIG', `imdsd ${command}: ${(cause as Error).message}`,
+      { hint: `see \`imdsd ${command} --help\``, cause });
+  }
+}
+
+export function socketFor(ctx: CommandContext, explicit: string | undefined): string {
+  return controlSocketPath(ctx.env, ctx.home, explicit);
+}
+
+/** Prints a failure the way every command does and picks its exit code. */
+export function reportFailure(ctx: CommandContext, error: unknown): number {
+  const hint = isImdsdError(error) && error.hint !== undefined ? ` (fix: ${error.hint})` : '';
+  ctx.err(`imdsd: ${error instanceof Error ? error.message : String(error)}${hint}\n`);
+  return isImdsdError(error) && error.code === 'IMDSD_ERR_DAEMON_NOT_RUNNING' ? CLIENT_EXIT.NOT_RUNNING : CLIENT_EXIT.PROBLEM;
+}

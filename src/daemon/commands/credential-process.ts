@@ -1,0 +1,37 @@
+/**
+ * `imdsd credential-process --role NAME`: prints the credential_process document
+ * (Version 1) from the running daemon, so tools that only read profiles get the same
+ * fresh credential via `credential_process = imdsd credential-process --role NAME`.
+ * Nothing but that JSON goes to stdout; failures go to stderr with a non-zero exit.
+ */
+import { callControl, replyError } from '../control/control-client.js';
+import { CLIENT_EXIT, CONTROL_SOCKET_OPTION, parseCommandArgs, reportFailure, socketFor, type CommandContext } from './context.js';
+
+const OPTIONS = { ...CONTROL_SOCKET_OPTION, role: { type: 'string' } } as const;
+
+export async function credentialProcessCommand(argv: string[], ctx: CommandContext): Promise<number> {
+  const { values } = parseCommandArgs('credential-process', argv, OPTIONS);
+  try {
+    const socket = socketFor(ctx, values['control-socket']);
+    let role = values.role;
+    if (role === undefined) {
+      const status = await callControl(socket, 'GET', '/v1/status');
+      const roles = (status.body as { roles?: Array<{ roleName: string }> }).roles ?? [];
+      if (roles.length !== 1) {
+        ctx.err(`imdsd: --role is required: the daemon serves ${roles.map((r) => r.roleName).join(', ') || 'no roles'}\n`);
+        return CLIENT_EXIT.PROBLEM;
+      }
+      role = roles[0]?.roleName;
+    }
+    const reply = await callControl(socket, 'GET', `/v1/credentials/${encodeURIComponent(role ?? '')}`);
+    const error = replyError(reply);
+    if (error !== undefined) {
+      ctx.err(`imdsd: ${error.code}: ${error.message}${error.hint === undefined ? '' : ` (fix: ${error.hint})`}\n`);
+      return CLIENT_EXIT.PROBLEM;
+    }
+    ctx.out(`${reply.text}\n`);
+    return CLIENT_EXIT.OK;
+  } catch (error) {
+    return reportFailure(ctx, error);
+  }
+}

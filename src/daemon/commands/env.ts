@@ -1,0 +1,96 @@
+/**
+ * `imdsd env [--role NAME] [--shell bash|zsh|fish|powershell] [--port N]`: the exports
+ * a shell needs to reach the daemon, plus NO_PROXY/no_proxy extended with the loopback
+ * names, because botocore sends IMDS calls through HTTP(S)_PROXY otherwise.
+ * Meant for `eval "$(imdsd env)"` in a shell profile.
+ */
+import { ImdsdError } from '../../errors.js';
+import { callControl } from '../control/control-client.js';
+import type { DaemonStatus } from '../control/role-status.js';
+import { CLIENT_EXIT, CONTROL_SOCKET_OPTION, parseCommandArgs, reportFailure, socketFor, type CommandContext } from './context.js';
+
+const OPTIONS = {
+  ...CONTROL_SOCKET_OPTION,
+  role: { type: 'string' },
+  shell: { type: 'string' },
+  port: { type: 'string' },
+} as const;
+
+const SHELLS = ['bash', 'zsh', 'fish', 'powershell'] as const;
+type Shell = (typeof SHELLS)[number];
+const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '::1'];
+const DEFAULT_PORT = 1338;
+
+/** Quotes a value for the shell: single quotes, with embedded ones escaped per shell. */
+function quote(shell: Shell, value: string): string {
+  if (shell === 'powershell') return `'${value.replace(/'/g, "''")}'`;
+  if (shell === 'fish') return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+function assignment(shell: Shell, name: string, value: string): string {
+  if (shell === 'fish') return `set -gx ${name} ${quote(shell, value)};`;
+  if (shell === 'powershell') return `$env:${name} = ${quote(shell, value)}`;
+  return `export ${name}=${quote(shell, value)}`;
+}
+
+/** NO_PROXY with the loopback names added once, keeping what the user had. */
+export function extendNoProxy(current: string | undefined): string {
+  const entries = (current ?? '').split(',').map((entry) => entry.trim()).filter(Boolean);
+  for (const name of LOOPBACK_NAMES) if (!entries.includes(name)) entries.push(name);
+  return entries.join(',');
+}
+
+function detectShell(env: NodeJS.ProcessEnv): Shell {
+  const name = (env.SHELL ?? '').split('/').pop() ?? '';
+  return (SHELLS as readonly string[]).includes(name) ? (name as Shell) : 'bash';
+}
+
+async function portOf(ctx: CommandContext, socket: string, role: string | undefined, explicit: string | undefined): Promise<number> {
+  if (explicit !== undefined) {
+    const port = Number(explicit);
+    if (!Number.isInteger(port) || port < 1 || port > 65535) {
+      throw new ImdsdError('IMDSD_ERR_CONFIG', `imdsd env: --port ${explicit} is not a port`, { hint: 'use 1-65535' });
+    }
+    return port;
+  }
+  let status: DaemonStatus;
+  try {
+    status = (await callControl(socket, 'GET', '/v1/status')).body as DaemonStatus;
+  } catch (error) {
+    if (error instanceof ImdsdError && error.code === 'IMDSD_ERR_DAEMON_NOT_RUNNING') {
+      ctx.err(`# imdsd is not running; assuming port ${DEFAULT_PORT}\n`);
+      return DEFAULT_PORT;
+    }
+    throw error;
+  }
+  const roles = role === undefined ? status.roles : status.roles.filter((r) => r.roleName === role);
+  const chosen = roles[0];
+  if (chosen?.port === undefined) {
+    throw new ImdsdError('IMDSD_ERR_UNKNOWN_ROLE', `imdsd env: no role${role === undefined ? '' : ` named ${role}`} is being served`,
+      { hint: `served: ${status.roles.map((r) => r.roleName).join(', ') || 'none'}` });
+  }
+  return chosen.port;
+}
+
+export async function envCommand(argv: string[], ctx: CommandContext): Promise<number> {
+  const { values } = parseCommandArgs('env', argv, OPTIONS);
+  if (values.shell !== undefined && !(SHELLS as readonly string[]).includes(values.shell)) {
+    ctx.err(`imdsd: imdsd env: --shell must be one of ${SHELLS.join(', ')}\n`);
+    return 78;
+  }
+  const shell = (values.shell as Shell | undefined) ?? detectShell(ctx.env);
+  try {
+    const port = await portOf(ctx, socketFor(ctx, values['control-socket']), values.role, values.port);
+    const noProxy = extendNoProxy(ctx.env.NO_PROXY ?? ctx.env.no_proxy);
+    const lines = [
+      assignment(shell, 'AWS_EC2_METADATA_SERVICE_ENDPOINT', `http://localhost:${port}/`),
+      assignment(shell, 'NO_PROXY', noProxy),
+      assignment(shell, 'no_proxy', noProxy),
+    ];
+    ctx.out(`${lines.join('\n')}\n`);
+    return CLIENT_EXIT.OK;
+  } catch (error) {
+    return reportFailure(ctx, error);
+  }
+}

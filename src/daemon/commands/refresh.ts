@@ -1,0 +1,43 @@
+/**
+ * `imdsd refresh [--role NAME] [--json]`: forces a refresh now in the running daemon
+ * and reports each role's outcome. Exit 0 when all succeeded, 1 otherwise, 3 when no
+ * daemon runs.
+ */
+import { callControl, replyError } from '../control/control-client.js';
+import { CLIENT_EXIT, CONTROL_SOCKET_OPTION, parseCommandArgs, reportFailure, socketFor, type CommandContext } from './context.js';
+
+const OPTIONS = { ...CONTROL_SOCKET_OPTION, role: { type: 'string' }, json: { type: 'boolean' } } as const;
+
+interface RefreshResult {
+  readonly roleName: string;
+  readonly ok: boolean;
+  readonly expiresAt?: string;
+  readonly code?: string;
+  readonly message?: string;
+  readonly hint?: string;
+}
+
+export async function refreshCommand(argv: string[], ctx: CommandContext): Promise<number> {
+  const { values } = parseCommandArgs('refresh', argv, OPTIONS);
+  const query = values.role === undefined ? '' : `?role=${encodeURIComponent(values.role)}`;
+  try {
+    const reply = await callControl(socketFor(ctx, values['control-socket']), 'POST', `/v1/refresh${query}`);
+    const error = replyError(reply);
+    if (error !== undefined) {
+      ctx.err(`imdsd: ${error.message}${error.hint === undefined ? '' : ` (${error.hint})`}\n`);
+      return CLIENT_EXIT.PROBLEM;
+    }
+    const { results } = reply.body as { results: RefreshResult[] };
+    if (values.json === true) ctx.out(`${JSON.stringify(results, null, 2)}\n`);
+    else {
+      for (const result of results) {
+        ctx.out(result.ok
+          ? `${result.roleName}: refreshed, expires ${result.expiresAt}\n`
+          : `${result.roleName}: refresh failed: ${result.code}: ${result.message}${result.hint === undefined ? '' : ` (fix: ${result.hint})`}\n`);
+      }
+    }
+    return results.every((result) => result.ok) ? CLIENT_EXIT.OK : CLIENT_EXIT.PROBLEM;
+  } catch (error) {
+    return reportFailure(ctx, error);
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * The control API, on a Unix socket only the owner can open: status, forced refreshes,
+ * health, metrics, and the credential_process document. It is never served on an IMDS port.
+ */
+import fastify, { type FastifyInstance } from 'fastify';
+import { ImdsdError } from '../../errors.js';
+import type { Metrics } from '../metrics.js';
+import type { RoleRuntime } from '../role-runtime.js';
+import { roleStatus, unhealthyReasons, type DaemonStatus } from './role-status.js';
+
+export interface ControlDeps {
+  readonly runtimes: () => readonly RoleRuntime[];
+  readonly metrics: Metrics;
+  readonly version: string;
+  readonly startedAtMs: number;
+  readonly now: () => number;
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+const SECOND_PRECISION = /\.\d{3}Z$/;
+
+function pick(runtimes: readonly RoleRuntime[], role: string | undefined): RoleRuntime[] {
+  if (role === undefined || role === '') return [...runtimes];
+  const found = runtimes.filter((runtime) => runtime.role.identity.roleName === role);
+  if (found.length === 0) {
+    const known = runtimes.map((runtime) => runtime.role.identity.roleName).join(', ');
+    throw new ImdsdError('IMDSD_ERR_UNKNOWN_ROLE', `no role named ${role} is configured`, { hint: `configured: ${known}` });
+  }
+  return found;
+}
+
+export function buildControlApp(deps: ControlDeps): FastifyInstance {
+  const app = fastify({ logger: false, bodyLimit: 4096 });
+
+  app.setErrorHandler((error: unknown, _request, reply) => {
+    const coded = error instanceof ImdsdError
+      ? error
+      : new ImdsdError('IMDSD_ERR_STS_UNKNOWN', error instanceof Error ? error.message : String(error));
+    void reply.code(coded.status).send({ Code: coded.code, Message: coded.message, Hint: coded.hint });
+  });
+
+  const status = (): DaemonStatus => ({
+    version: deps.version,
+    pid: process.pid,
+    startedAt: iso(deps.startedAtMs),
+    now: iso(deps.now()),
+    roles: deps.runtimes().map(roleStatus),
+  });
+
+  app.get('/v1/status', async () => status());
+
+  app.post<{ Querystring: { role?: string } }>('/v1/refresh', async (request) => {
+    const chosen = pick(deps.runtimes(), request.query.role);
+    const results = await Promise.all(chosen.map(async (runtime) => {
+      const outcome = await runtime.refresher.refreshNow();
+      return outcome.ok
+        ? { roleName: runtime.role.identity.roleName, ok: true, expiresAt: iso(outcome.credential.expiresAtMs) }
+        : { roleName: runtime.role.identity.roleName, ok: false, code: outcome.error.code, message: outcome.error.message, hint: outcome.error.hint };
+    }));
+    return { results };
+  });
+
+  app.get('/healthz', async (_request, reply) => {
+    const reasons = unhealthyReasons(status().roles);
+    return reasons.length === 0 ? reply.send({ ok: true }) : reply.code(503).send({ ok: false, reasons });
+  });
+
+  app.get('/metrics', async (_request, reply) => {
+    reply.header('content-type', deps.metrics.registry.contentType);
+    return deps.metrics.registry.metrics();
+  });
+
+  /** The credential_process document (Version 1), for tools that only read profiles. */
+  app.get<{ Params: { role: string } }>('/v1/credentials/:role', async (request, reply) => {
+    const outcome = await Promise.any(pick(deps.runtimes(), request.params.role).map((runtime) => runtime.refresher.get()));
+    if (!outcome.ok) throw outcome.error;
+    const { credential } = outcome;
+    reply.header('cache-control', 'no-store');
+    return {
+      Version: 1,
+      AccessKeyId: credential.accessKeyId,
+      SecretAccessKey: credential.secretAccessKey,
+      SessionToken: credential.sessionToken,
+      Expiration: iso(credential.expiresAtMs).replace(SECOND_PRECISION, 'Z'),
+    };
+  });
+
+  return app;
+}

@@ -1,0 +1,17 @@
+/**
+ * The optional `--metrics-port`: Prometheus scrapes over TCP, on loopback only, with
+ * nothing but /metrics — no status, no credentials.
+ */
+import fastify from 'fastify';
+import type { Metrics } from './metrics.js';
+
+export async function listenMetrics(metrics: Metrics, port: number): Promise<{ port: number; close(): Promise<void> }> {
+  const app = fastify({ logger: false });
+  app.get('/metrics', async (_request, reply) => {
+    reply.header('content-type', metrics.registry.contentType);
+    return metrics.registry.metrics();
+  });
+  await app.listen({ host: '127.0.0.1', port });
+  const address = app.server.address();
+  return { port: typeof address === 'object' && address !== null ? address.port : port, close: () => app.close() };
+}

@@ -1,0 +1,47 @@
+/**
+ * The launchctl and systemctl calls that load and unload the service, as data: a dry run
+ * prints them, a real run executes them in order, and tests compare them exactly.
+ */
+import { LAUNCHD_LABEL, SYSTEMD_UNIT, type Platform, type Scope } from './locations.js';
+
+export interface Command {
+  readonly cmd: string;
+  readonly args: readonly string[];
+  /** Why a failure here is expected and ignored; absent when a failure stops everything. */
+  readonly mayFail?: string;
+}
+
+function systemctl(scope: Scope, ...args: string[]): Command {
+  return { cmd: 'systemctl', args: scope === 'user' ? ['--user', ...args] : args };
+}
+
+/**
+ * Loads a freshly written definition. launchd: unload an older copy first (bootstrap
+ * refuses a loaded label), enable (bootstrap refuses a label left disabled), then
+ * bootstrap, which starts it (RunAtLoad). systemd: reload unit files, enable for the next
+ * login or boot, and restart, because `enable --now` keeps an already running daemon on
+ * its old flags.
+ */
+export function installCommands(platform: Platform, scope: Scope, uid: number, path: string): Command[] {
+  if (platform === 'macos') {
+    return [
+      { cmd: 'launchctl', args: ['bootout', `gui/${uid}/${LAUNCHD_LABEL}`], mayFail: 'nothing to unload when it was not loaded' },
+      { cmd: 'launchctl', args: ['enable', `gui/${uid}/${LAUNCHD_LABEL}`] },
+      { cmd: 'launchctl', args: ['bootstrap', `gui/${uid}`, path] },
+    ];
+  }
+  return [systemctl(scope, 'daemon-reload'), systemctl(scope, 'enable', SYSTEMD_UNIT), systemctl(scope, 'restart', SYSTEMD_UNIT)];
+}
+
+/** Stops the service and forgets it at login or boot; runs before the file is removed. */
+export function stopCommands(platform: Platform, scope: Scope, uid: number): Command[] {
+  if (platform === 'macos') {
+    return [{ cmd: 'launchctl', args: ['bootout', `gui/${uid}/${LAUNCHD_LABEL}`], mayFail: 'nothing to unload when it was not loaded' }];
+  }
+  return [systemctl(scope, 'disable', '--now', SYSTEMD_UNIT)];
+}
+
+/** Runs after the file is removed, so the manager forgets the unit. */
+export function forgetCommands(platform: Platform, scope: Scope): Command[] {
+  return platform === 'macos' ? [] : [systemctl(scope, 'daemon-reload')];
+}

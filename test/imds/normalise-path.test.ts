@@ -1,0 +1,46 @@
+import t from 'tap';
+import { MAX_PATH_LENGTH, normalisePath, pathOf } from '../../src/imds/normalise-path.js';
+
+t.test('pathOf strips the query string', async (t) => {
+  t.equal(pathOf('/latest/meta-data/?a=1&b'), '/latest/meta-data/', 'query removed');
+  t.equal(pathOf('/latest'), '/latest', 'no query, unchanged');
+  t.equal(pathOf('/?'), '/', 'an empty query is removed too');
+});
+
+t.test('collapses repeated slashes and drops a trailing slash', async (t) => {
+  const cases: Array<[string, string]> = [
+    ['/', '/'],
+    ['//', '/'],
+    ['/latest/', '/latest'],
+    ['//latest/meta-data/iam/security-credentials/', '/latest/meta-data/iam/security-credentials'],
+    ['/latest///meta-data//placement/region//', '/latest/meta-data/placement/region'],
+  ];
+  for (const [input, expected] of cases) t.equal(normalisePath(input), expected, `${input} -> ${expected}`);
+});
+
+t.test('decodes percent-escapes safely', async (t) => {
+  t.equal(normalisePath('/latest/meta%2Ddata'), '/latest/meta-data', 'an escaped dash decodes');
+  t.equal(normalisePath('/a/role%40x'), '/a/role@x', 'an escaped @ decodes');
+  t.equal(normalisePath('/a/%E0%A4%A'), undefined, 'a truncated escape is refused');
+  t.equal(normalisePath('/a/%zz'), undefined, 'a malformed escape is refused');
+  t.equal(normalisePath('/a/%00'), undefined, 'NUL is refused');
+  t.equal(normalisePath('/a/%0A'), undefined, 'a newline is refused');
+  t.equal(normalisePath('/a%2Fb'), undefined, 'an escaped slash is refused');
+  t.equal(normalisePath('/a%5Cb'), undefined, 'an escaped backslash is refused');
+});
+
+t.test('refuses dot segments instead of resolving them', async (t) => {
+  t.equal(normalisePath('/latest/../latest/meta-data'), undefined, '.. is refused');
+  t.equal(normalisePath('/latest/%2e%2e/meta-data'), undefined, 'escaped .. is refused');
+  t.equal(normalisePath('/latest/%2E./meta-data'), undefined, 'half-escaped .. is refused');
+  t.equal(normalisePath('/latest/./meta-data'), undefined, '. is refused');
+  t.equal(normalisePath('/latest/...'), '/latest/...', 'three dots are an ordinary name');
+});
+
+t.test('refuses targets that are not origin-form or are too long', async (t) => {
+  t.equal(normalisePath('http://169.254.169.254/latest'), undefined, 'absolute-form is refused');
+  t.equal(normalisePath('*'), undefined, 'asterisk-form is refused');
+  t.equal(normalisePath(''), undefined, 'an empty target is refused');
+  t.equal(normalisePath(`/${'a'.repeat(MAX_PATH_LENGTH)}`), undefined, 'a path over the limit is refused');
+  t.equal(normalisePath(`/${'a'.repeat(MAX_PATH_LENGTH - 1)}`), `/${'a'.repeat(MAX_PATH_LENGTH - 1)}`, 'a path at the limit is fine');
+});
