@@ -26,6 +26,7 @@ export interface DaemonDeps {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly metrics?: Metrics | undefined;
+  readonly containerToken?: string | undefined;
 }
 
 function resolveAll(config: DaemonConfig, env: NodeJS.ProcessEnv): Promise<ResolvedRole[]> {
@@ -64,7 +65,9 @@ async function launch(runtimes: RoleRuntime[], deps: DaemonDeps): Promise<void> 
 
 /** Resolves every role (configuration errors surface here); nothing runs until start(). */
 export async function createDaemon(config: DaemonConfig, deps: DaemonDeps): Promise<Daemon> {
-  const settings = { clock: deps.clock, logger: deps.logger, tickSec: config.tickSec, metrics: deps.metrics };
+  const settings = {
+    clock: deps.clock, logger: deps.logger, tickSec: config.tickSec, metrics: deps.metrics, containerToken: deps.containerToken,
+  };
   let runtimes = (await resolveAll(config, deps.env)).map((role) => createRoleRuntime(role, settings));
 
   return {

@@ -36,6 +36,8 @@ export interface RuntimeDeps {
   readonly logger: Logger;
   readonly tickSec: number;
   readonly metrics?: Metrics | undefined;
+  /** Enables the ECS endpoint on every role's listener. */
+  readonly containerToken?: string | undefined;
 }
 
 /** A bounded label for request metrics: never the raw path, which clients choose. */
@@ -77,6 +79,7 @@ export function createRoleRuntime(role: ResolvedRole, deps: RuntimeDeps): RoleRu
     clock: deps.clock,
     allowV1: role.imdsV1,
     logger: logger.child({ component: 'imds' }),
+    containerToken: deps.containerToken,
   });
   const metrics = deps.metrics;
   if (metrics !== undefined) {

@@ -69,5 +69,8 @@ export const READ_ONLY = plain(405, 'Method Not Allowed', 'GET, HEAD');
 /** 405 on the token path, which only answers PUT. */
 export const PUT_ONLY = plain(405, 'Method Not Allowed', 'PUT');
 export const INTERNAL_ERROR = errorDocument(500, INTERNAL_ERROR_CODE, 'imdsd failed unexpectedly; see its log');
+/** The ECS endpoint without the right `Authorization`: JSON, as ECS errors are. */
+export const CONTAINER_UNAUTHORIZED = errorDocument(401, 'IMDSD_ERR_CONTAINER_AUTH',
+  'Authorization must carry the token in AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE (see `imdsd env --ecs`)');
 /** Served instead of a credential that is about to expire (defence in depth). */
 export const CREDENTIAL_EXPIRED = errorAnswer(new ImdsdError('IMDSD_ERR_CREDENTIAL_EXPIRED'));

@@ -34,6 +34,11 @@ export interface ImdsAppOptions {
   maxTokens?: number;
   /** The "instance launch" in epoch ms, served as `pendingTime`. Default: `clock.now()`. */
   startedAtMs?: number;
+  /**
+   * Enables the ECS container-credentials endpoint at /v1/credentials/<role>, which
+   * requires this value in `Authorization`.
+   */
+  containerToken?: string | undefined;
 }
 
 const TTL_HEADER = 'x-aws-ec2-metadata-token-ttl-seconds';
@@ -81,15 +86,16 @@ export function buildImdsApp(opts: ImdsAppOptions): FastifyInstance {
   app.addHook('onClose', async () => tokens.close());
   tokenCounts.set(app, () => tokens.size());
 
-  const documents = createCredentialDocuments(source.identity.accountId);
+  const documents = createCredentialDocuments(source.identity);
   const credentialDeps = { source, clock, documents, log: app.log };
   const routes = buildRouteTable({
     identity: source.identity,
     instance: describeInstance(source.identity, opts.startedAtMs ?? clock.now(), process.arch),
-    legacyCredential: createCredentialAnswer(credentialDeps, false),
-    extendedCredential: createCredentialAnswer(credentialDeps, true),
+    legacyCredential: createCredentialAnswer(credentialDeps, 'legacy'),
+    extendedCredential: createCredentialAnswer(credentialDeps, 'extended'),
+    containerCredential: opts.containerToken === undefined ? undefined : createCredentialAnswer(credentialDeps, 'container'),
   });
-  const dispatch = createDispatcher({ routes, tokens, allowV1: opts.allowV1 ?? false });
+  const dispatch = createDispatcher({ routes, tokens, allowV1: opts.allowV1 ?? false, containerToken: opts.containerToken });
 
   function handle(request: FastifyRequest, reply: FastifyReply): Promise<void> | undefined {
     const answer = dispatch(request.method, request.url, request.headers);

@@ -17,10 +17,10 @@ export interface CredentialAnswerDeps {
   readonly log: FastifyBaseLogger;
 }
 
-/** Builds the handler for the legacy (`extended` false) or extended document. */
-export function createCredentialAnswer(deps: CredentialAnswerDeps, extended: boolean): () => Promise<Answer> {
+/** Builds the handler for one of the documents (legacy, extended, container). */
+export function createCredentialAnswer(deps: CredentialAnswerDeps, kind: keyof CredentialDocuments): () => Promise<Answer> {
   const { source, clock, documents, log } = deps;
-  const document = extended ? documents.extended : documents.legacy;
+  const document = documents[kind];
 
   return async () => {
     const result = await source.get();

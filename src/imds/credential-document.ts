@@ -3,8 +3,8 @@
  * Every caller gets the same credential until rotation, so each document is serialised
  * once per credential and then reused by every request for it.
  */
-import type { Credential } from '../credentials.js';
-import { type Answer, text } from './answers.js';
+import type { Credential, RoleIdentity } from '../credentials.js';
+import { type Answer, JSON_TYPE, text } from './answers.js';
 import { toImdsTimestamp } from './imds-timestamp.js';
 
 export interface CredentialDocuments {
@@ -12,6 +12,20 @@ export interface CredentialDocuments {
   legacy(credential: Credential): Answer;
   /** The same plus `AccountId`: Java v2 and Rust probe this path first. */
   extended(credential: Credential): Answer;
+  /** The ECS container-credentials shape, with `RoleArn` and `AccountId` (botocore reads it). */
+  container(credential: Credential): Answer;
+}
+
+/** The ECS document: no `Code`/`Type`, `Expiration` ending in Z. */
+export function serialiseContainerCredential(credential: Credential, identity: RoleIdentity): string {
+  return JSON.stringify({
+    AccessKeyId: credential.accessKeyId,
+    SecretAccessKey: credential.secretAccessKey,
+    Token: credential.sessionToken,
+    Expiration: toImdsTimestamp(credential.expiresAtMs),
+    RoleArn: identity.roleArn,
+    AccountId: identity.accountId,
+  });
 }
 
 /**
@@ -36,21 +50,23 @@ export function serialiseCredential(credential: Credential, accountId?: string):
  * Answers cached per credential object. The WeakMaps let a rotated-out credential and
  * its serialised secrets be collected as soon as nothing else holds them.
  */
-export function createCredentialDocuments(accountId: string): CredentialDocuments {
-  const legacy = new WeakMap<Credential, Answer>();
-  const extended = new WeakMap<Credential, Answer>();
-
-  function cached(cache: WeakMap<Credential, Answer>, credential: Credential, withAccount?: string): Answer {
-    let answer = cache.get(credential);
-    if (answer === undefined) {
-      answer = text(serialiseCredential(credential, withAccount));
-      cache.set(credential, answer);
-    }
-    return answer;
+export function createCredentialDocuments(identity: RoleIdentity): CredentialDocuments {
+  function cachedBy(serialise: (credential: Credential) => string, contentType?: string): (credential: Credential) => Answer {
+    const cache = new WeakMap<Credential, Answer>();
+    return (credential) => {
+      let answer = cache.get(credential);
+      if (answer === undefined) {
+        const body = serialise(credential);
+        answer = contentType === undefined ? text(body) : { ...text(body), contentType };
+        cache.set(credential, answer);
+      }
+      return answer;
+    };
   }
 
   return {
-    legacy: (credential) => cached(legacy, credential),
-    extended: (credential) => cached(extended, credential, accountId),
+    legacy: cachedBy((credential) => serialiseCredential(credential)),
+    extended: cachedBy((credential) => serialiseCredential(credential, identity.accountId)),
+    container: cachedBy((credential) => serialiseContainerCredential(credential, identity), JSON_TYPE),
   };
 }

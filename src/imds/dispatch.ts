@@ -13,10 +13,11 @@ import {
   READ_ONLY,
   UNAUTHORIZED,
   withTokenTtl,
+  CONTAINER_UNAUTHORIZED,
 } from './answers.js';
 import { normalisePath, pathOf } from './normalise-path.js';
 import type { Route, RouteTable } from './route-table.js';
-import { isLoopbackHost } from './security-checks.js';
+import { isAuthorized, isLoopbackHost } from './security-checks.js';
 import { answerTokenRequest } from './token-request.js';
 import type { TokenStore } from './tokens.js';
 
@@ -25,6 +26,8 @@ export interface DispatcherDeps {
   readonly tokens: TokenStore;
   /** Serve GETs without a token (IMDSv1). An unknown or expired token is refused even so. */
   readonly allowV1: boolean;
+  /** The `Authorization` value the ECS endpoint requires. */
+  readonly containerToken?: string | undefined;
 }
 
 export type Dispatch = (method: string, target: string, headers: IncomingHttpHeaders) => Answer | Promise<Answer>;
@@ -33,7 +36,8 @@ export type Dispatch = (method: string, target: string, headers: IncomingHttpHea
 const VERSIONED_TOKEN_PATH = /^\/[^/]+\/api\/token$/;
 const VERSIONED_TOKEN = { kind: 'versioned-token' } as const;
 
-export function createDispatcher({ routes, tokens, allowV1 }: DispatcherDeps): Dispatch {
+export function createDispatcher({ routes, tokens, allowV1, containerToken }: DispatcherDeps): Dispatch {
+  const expectedAuthorization = containerToken === undefined ? undefined : Buffer.from(containerToken);
   function resolve(target: string): Route | typeof VERSIONED_TOKEN | undefined {
     const path = pathOf(target);
     // Fast path: clients almost always send the canonical spelling.
@@ -58,6 +62,9 @@ export function createDispatcher({ routes, tokens, allowV1 }: DispatcherDeps): D
     if (route?.kind === 'versioned-token') return method === 'PUT' ? FORBIDDEN : PUT_ONLY;
     if (route?.kind === 'token') return method === 'PUT' ? answerTokenRequest(headers, tokens) : PUT_ONLY;
     if (method !== 'GET' && method !== 'HEAD') return route === undefined ? NOT_FOUND : READ_ONLY;
+    if (route?.kind === 'container') {
+      return isAuthorized(headers.authorization, expectedAuthorization) ? route.answer() : CONTAINER_UNAUTHORIZED;
+    }
 
     const ttlSec = authorise(headers);
     if (typeof ttlSec === 'object' && ttlSec !== null) return ttlSec;

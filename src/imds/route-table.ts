@@ -13,7 +13,9 @@ export type MetadataAnswer = Answer | (() => Promise<Answer>);
 
 export type Route =
   | { readonly kind: 'token' }
-  | { readonly kind: 'metadata'; readonly answer: MetadataAnswer };
+  | { readonly kind: 'metadata'; readonly answer: MetadataAnswer }
+  /** The ECS container-credentials endpoint: authorised by its own token, not IMDSv2's. */
+  | { readonly kind: 'container'; readonly answer: () => Promise<Answer> };
 
 export type RouteTable = ReadonlyMap<string, Route>;
 
@@ -22,6 +24,13 @@ export interface RouteTableDeps {
   readonly instance: InstanceDescription;
   readonly legacyCredential: () => Promise<Answer>;
   readonly extendedCredential: () => Promise<Answer>;
+  /** Present when the ECS endpoint is enabled. */
+  readonly containerCredential?: (() => Promise<Answer>) | undefined;
+}
+
+/** Where SDKs find the role through AWS_CONTAINER_CREDENTIALS_FULL_URI. */
+export function containerCredentialsPath(roleName: string): string {
+  return `/v1/credentials/${roleName}`;
 }
 
 /** The canonical token path; GETs never reach it. */
@@ -60,5 +69,8 @@ export function buildRouteTable(deps: RouteTableDeps): RouteTable {
   ];
   const routes = new Map<string, Route>(answers.map(([path, answer]) => [path, { kind: 'metadata', answer }]));
   routes.set(TOKEN_PATH, { kind: 'token' });
+  if (deps.containerCredential !== undefined) {
+    routes.set(containerCredentialsPath(identity.roleName), { kind: 'container', answer: deps.containerCredential });
+  }
   return routes;
 }

@@ -2,6 +2,7 @@
  * Request checks that protect the credentials from callers other than local programs.
  * Each one names the attack it answers.
  */
+import { timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 
 /**
@@ -41,4 +42,15 @@ function hostName(host: string): string {
  */
 export function isForwarded(headers: IncomingHttpHeaders): boolean {
   return headers['x-forwarded-for'] !== undefined;
+}
+
+/**
+ * The ECS endpoint's token check. Anything local that can reach the port could otherwise
+ * read the credential without the IMDSv2 dance, so it needs the secret only the user's
+ * own files hold; compared in constant time so its bytes cannot be probed one by one.
+ */
+export function isAuthorized(header: string | undefined, expected: Buffer | undefined): boolean {
+  if (header === undefined || expected === undefined) return false;
+  const given = Buffer.from(header);
+  return given.length === expected.length && timingSafeEqual(given, expected);
 }

@@ -3,7 +3,7 @@
  * errors on stderr and never a stack trace.
  */
 import { createServer, type Server } from 'node:net';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { cleanEnv, runCli } from '../support/daemon-process.js';
 import { writeAwsFiles } from '../support/aws-files.js';
 import { DEFAULT_ROLE_ARN, DEFAULT_USER, startStsServer } from '../support/sts-server.js';
@@ -27,7 +27,7 @@ async function exitOf(args: string[], env = cleanEnv()): Promise<{ code: number 
   return { code, stderr: proc.stderr(), stdout: JSON.stringify(proc.lines) };
 }
 
-function oneCleanLine(t: Tap.Test, stderr: string, what: string): void {
+function oneCleanLine(t: Test, stderr: string, what: string): void {
   t.equal(stderr.trim().split('\n').length, 1, `${what}: one line on stderr`);
   t.notMatch(stderr, /\n\s+at /, `${what}: no stack trace`);
   t.match(stderr, /^imdsd: /, `${what}: says who is speaking`);

@@ -1,4 +1,4 @@
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,7 +23,7 @@ async function loadError(path: string): Promise<ImdsdError | undefined> {
   }
 }
 
-async function rejects(t: Tap.Test, path: string, pattern: RegExp): Promise<void> {
+async function rejects(t: Test, path: string, pattern: RegExp): Promise<void> {
   const error = await loadError(path);
   t.type(error, ImdsdError, `${pattern}: an ImdsdError`);
   t.equal(error?.code, 'IMDSD_ERR_CONFIG', 'a configuration error');

@@ -96,12 +96,12 @@ t.test('profile problems are configuration errors naming the file, the profile a
     t.equal(error?.code, 'IMDSD_ERR_CONFIG', `${name}: a configuration error`);
     t.ok(error?.message.startsWith(files.configFile), `${name}: names the file`);
     t.match(error?.message, message, `${name}: ${error?.message}`);
-    t.match(error?.hint, hint, `${name}: hint ${error?.hint}`);
+    t.match(error?.hint, hint, `${name}: hint ${String(error?.hint)}`);
   }
 });
 
 t.test('a missing config file names the path that was looked at', async (t) => {
   withEnv(t, { AWS_CONFIG_FILE: '/nonexistent/imdsd/config', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/imdsd/credentials' });
   const error = await profileError('dev');
-  t.match(error?.message, /^\/nonexistent\/imdsd\/config: profile dev: no such profile/, error?.message);
+  t.match(error?.message, /^\/nonexistent\/imdsd\/config: profile dev: no such profile/, String(error?.message));
 });

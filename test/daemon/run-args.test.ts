@@ -1,4 +1,4 @@
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +7,7 @@ import { ImdsdError } from '../../src/errors.js';
 
 const ARN = 'arn:aws:iam::123456789012:role/dev';
 
-async function configError(t: Tap.Test, argv: string[], env: NodeJS.ProcessEnv = {}): Promise<ImdsdError> {
+async function configError(t: Test, argv: string[], env: NodeJS.ProcessEnv = {}): Promise<ImdsdError> {
   try {
     await configFromFlags(parseRunArgs(argv), env);
   } catch (error) {

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { createCredentialDocuments, serialiseCredential } from '../../src/imds/credential-document.js';
-import { fakeCredential, SECRET, SESSION_TOKEN, T0_MS } from '../support/imds-fakes.js';
+import { fakeCredential, IDENTITY, SECRET, SESSION_TOKEN, T0_MS } from '../support/imds-fakes.js';
 
 const LEGACY_KEYS = ['Code', 'LastUpdated', 'Type', 'AccessKeyId', 'SecretAccessKey', 'Token', 'Expiration'];
 
@@ -31,7 +31,7 @@ t.test('the extended document adds AccountId last', async (t) => {
 });
 
 t.test('documents are serialised once per credential', async (t) => {
-  const documents = createCredentialDocuments('123456789012');
+  const documents = createCredentialDocuments(IDENTITY);
   const stringify = JSON.stringify;
   const calls = t.capture(JSON, 'stringify', stringify);
   const credential = fakeCredential();

@@ -4,7 +4,7 @@
  * socket's permissions, and the answers when no daemon runs.
  */
 import { execFile } from 'node:child_process';
-import { statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import { Agent, request } from 'undici';
@@ -191,4 +191,29 @@ t.test('a second daemon with the same control socket exits 69', async (t) => {
   const second = runCli(['run', '--role-arn', DEFAULT_ROLE_ARN, '--port', '0'], env);
   t.equal(await second.exited, 69, 'exit 69');
   t.match(second.stderr(), /another imdsd is already running with control socket/, 'and says why');
+});
+
+t.test('env --ecs connects the SDK through the container-credentials endpoint', async (t) => {
+  const { sts, env, port } = await daemonWithSts(t);
+  const run = await cli(['env', '--ecs', '--shell', 'bash'], env);
+  t.equal(run.code, 0, 'exit 0');
+  const uri = /^export AWS_CONTAINER_CREDENTIALS_FULL_URI='([^']+)'$/m.exec(run.stdout)?.[1];
+  const tokenFile = /^export AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE='([^']+)'$/m.exec(run.stdout)?.[1];
+  t.equal(uri, `http://127.0.0.1:${port}/v1/credentials/dev`, 'the ECS URI, on 127.0.0.1');
+  t.ok(tokenFile !== undefined, 'the token file');
+  const token = readFileSync(String(tokenFile), 'utf8');
+  t.equal(statSync(String(tokenFile)).mode & 0o777, 0o600, 'the token file is 0600');
+  t.notMatch(token, /[\r\n]/, 'with no newline for an SDK to send');
+  t.ok(token.length >= 40, 'and a long random token');
+  const client = await new Promise<string>((resolve) => {
+    execFile(process.execPath, [join(REPO_ROOT, 'dist', 'test', 'support', 'sdk-client.js')], {
+      env: cleanEnv({
+        AWS_CONTAINER_CREDENTIALS_FULL_URI: String(uri), AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: String(tokenFile),
+        AWS_ENDPOINT_URL_STS: sts.url, AWS_REGION: 'us-east-1',
+      }),
+      timeout: 20_000,
+    }, (_error, stdout) => resolve(stdout));
+  });
+  t.match(client, /"ok":true/, `the SDK used the ECS endpoint: ${client}`);
+  t.match(client, /assumed-role\/dev\//, 'and STS accepted the credential');
 });

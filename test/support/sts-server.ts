@@ -9,73 +9,20 @@ import type { Socket } from 'node:net';
 import { parseSigV4, SigV4FormatError, verifySigV4, type WireRequest } from './sigv4.js';
 import { StsError, StsState, type Principal } from './sts-state.js';
 import { assumeRoleXml, errorXml, getCallerIdentityXml, getSessionTokenXml, MALFORMED_BODY } from './sts-xml.js';
+import {
+  DEFAULT_MFA_CODE,
+  DEFAULT_ROLE_ARN,
+  DEFAULT_USER,
+  MAX_CLOCK_SKEW_MS,
+  REQUEST_TIME_ERROR,
+  type StsCall,
+  type StsFault,
+  type StsServer,
+  type StsServerOptions,
+} from './sts-types.js';
 
 export { StsError } from './sts-state.js';
-
-type FaultBody =
-  | { kind: 'http'; status: number; code: string; message?: string }
-  | { kind: 'hang' }
-  | { kind: 'reset' }
-  | { kind: 'malformed'; body?: string }
-  | { kind: 'delay'; ms: number };
-/** A failure to serve instead of the normal answer. `action` limits a queued fault to that action. */
-export type StsFault = FaultBody & { action?: string };
-
-export interface StsServerOptions {
-  /** Wall clock used for expiry, signature time checks and the Date header; default Date.now */
-  now?: () => number;
-  /** Accepted long-term keys: accessKeyId -> { secretAccessKey, arn } */
-  users?: Record<string, { secretAccessKey: string; arn: string }>;
-  /** Roles that exist: roleArn -> { maxSessionDurationSec (default 43200), trusted principal ARNs (default: anyone) } */
-  roles?: Record<string, { maxSessionDurationSec?: number; trusted?: string[] }>;
-  /** If set, every issued credential lives this many seconds regardless of DurationSeconds */
-  lifetimeSec?: number;
-  /** The one MFA code GetSessionToken accepts; default '123456' */
-  mfaCode?: string;
-}
-
-export interface StsCall {
-  action: string;
-  requestId: string;
-  accessKeyId?: string;
-  region?: string;
-  roleArn?: string;
-  durationSeconds?: number;
-  roleSessionName?: string;
-  externalId?: string;
-  serialNumber?: string;
-  /** HTTP status answered; 0 while unanswered or when the fault was hang/reset. */
-  status: number;
-  /** Error code answered, if any. */
-  code?: string;
-  /** The fault applied to this request, if any. */
-  fault?: StsFault['kind'];
-  /** AccessKeyId of credentials issued by this call. */
-  issuedAccessKeyId?: string;
-}
-
-export interface StsServer {
-  readonly url: string;
-  readonly calls: StsCall[];
-  injectFaults(...faults: StsFault[]): void;
-  setFaultMode(fn: ((call: { action: string }) => StsFault | undefined) | undefined): void;
-  addUser(accessKeyId: string, secretAccessKey: string, arn: string): void;
-  addRole(roleArn: string, opts?: { maxSessionDurationSec?: number; trusted?: string[] }): void;
-  revoke(accessKeyId: string): void;
-  close(): Promise<void>;
-}
-
-export const DEFAULT_USER = {
-  accessKeyId: 'AKIAIMDSDTESTUSER001',
-  secretAccessKey: 'imdsd-test-secret-key-000000000000000000',
-  arn: 'arn:aws:iam::111111111111:user/tester',
-} as const;
-export const DEFAULT_ROLE_ARN = 'arn:aws:iam::123456789012:role/dev';
-export const DEFAULT_MFA_CODE = '123456';
-/** How far x-amz-date may be from now() before the request is refused. */
-export const MAX_CLOCK_SKEW_MS = 5 * 60 * 1000;
-/** The answer to a request signed too far from the server's time (one place, easy to change). */
-export const REQUEST_TIME_ERROR = { status: 400, code: 'RequestExpired', message: 'Request has expired.' } as const;
+export * from './sts-types.js';
 
 const ACTIONS = new Set(['AssumeRole', 'GetCallerIdentity', 'GetSessionToken']);
 const MAX_BODY = 1 << 20;
@@ -196,20 +143,19 @@ export async function startStsServer(options: StsServerOptions = {}): Promise<St
     const params = new URLSearchParams(wire.rawQuery);
     if (wire.method === 'POST') for (const [k, v] of new URLSearchParams(body.toString('utf8'))) params.set(k, v);
     const call: StsCall = { action: params.get('Action') ?? '', requestId: randomUUID(), status: 0 };
-    const str = (name: string) => params.get(name) ?? undefined;
-    const duration = str('DurationSeconds');
-    Object.assign(
-      call,
-      Object.fromEntries(
-        Object.entries({
-          roleArn: str('RoleArn'),
-          roleSessionName: str('RoleSessionName'),
-          externalId: str('ExternalId'),
-          serialNumber: str('SerialNumber'),
-          durationSeconds: duration !== undefined && /^\d+$/.test(duration) ? Number(duration) : undefined,
-        }).filter(([, v]) => v !== undefined),
-      ),
-    );
+    // Only the parameters that were sent, so t.match/deepEqual on calls stay simple.
+    const recorded = [
+      ['roleArn', 'RoleArn'],
+      ['roleSessionName', 'RoleSessionName'],
+      ['externalId', 'ExternalId'],
+      ['serialNumber', 'SerialNumber'],
+    ] as const;
+    for (const [field, param] of recorded) {
+      const value = params.get(param);
+      if (value !== null) call[field] = value;
+    }
+    const duration = params.get('DurationSeconds');
+    if (duration !== null && /^\d+$/.test(duration)) call.durationSeconds = Number(duration);
     calls.push(call);
 
     const fault = takeFault(call.action);

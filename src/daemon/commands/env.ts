@@ -1,12 +1,15 @@
 /**
- * `imdsd env [--role NAME] [--shell bash|zsh|fish|powershell] [--port N]`: the exports
- * a shell needs to reach the daemon, plus NO_PROXY/no_proxy extended with the loopback
- * names, because botocore sends IMDS calls through HTTP(S)_PROXY otherwise.
+ * `imdsd env [--role NAME] [--shell bash|zsh|fish|powershell] [--ecs] [--port N]`: the
+ * exports a shell needs to reach the daemon (the IMDS endpoint, or with --ecs the
+ * container-credentials pair), plus NO_PROXY/no_proxy extended with the loopback names,
+ * because botocore sends IMDS calls through HTTP(S)_PROXY otherwise.
  * Meant for `eval "$(imdsd env)"` in a shell profile.
  */
 import { ImdsdError } from '../../errors.js';
 import { callControl } from '../control/control-client.js';
+import { containerTokenPath } from '../control/container-token.js';
 import type { DaemonStatus } from '../control/role-status.js';
+import { containerCredentialsPath } from '../../imds/route-table.js';
 import { CLIENT_EXIT, CONTROL_SOCKET_OPTION, parseCommandArgs, reportFailure, socketFor, type CommandContext } from './context.js';
 
 const OPTIONS = {
@@ -14,6 +17,7 @@ const OPTIONS = {
   role: { type: 'string' },
   shell: { type: 'string' },
   port: { type: 'string' },
+  ecs: { type: 'boolean' },
 } as const;
 
 const SHELLS = ['bash', 'zsh', 'fish', 'powershell'] as const;
@@ -46,31 +50,39 @@ function detectShell(env: NodeJS.ProcessEnv): Shell {
   return (SHELLS as readonly string[]).includes(name) ? (name as Shell) : 'bash';
 }
 
-async function portOf(ctx: CommandContext, socket: string, role: string | undefined, explicit: string | undefined): Promise<number> {
-  if (explicit !== undefined) {
-    const port = Number(explicit);
-    if (!Number.isInteger(port) || port < 1 || port > 65535) {
-      throw new ImdsdError('IMDSD_ERR_CONFIG', `imdsd env: --port ${explicit} is not a port`, { hint: 'use 1-65535' });
-    }
-    return port;
+interface Target {
+  readonly port: number;
+  readonly roleName: string | undefined;
+  readonly tokenFile: string;
+}
+
+function parsePort(explicit: string): number {
+  const port = Number(explicit);
+  if (!/^\d+$/.test(explicit) || port < 1 || port > 65535) {
+    throw new ImdsdError('IMDSD_ERR_CONFIG', `imdsd env: --port ${explicit} is not a port`, { hint: 'use 1-65535' });
   }
+  return port;
+}
+
+/** The role's port and name from the running daemon, or the defaults when it is not running. */
+async function targetOf(ctx: CommandContext, socket: string, role: string | undefined, explicitPort: string | undefined): Promise<Target> {
+  const fallback = { port: explicitPort === undefined ? DEFAULT_PORT : parsePort(explicitPort), roleName: role, tokenFile: containerTokenPath(socket) };
   let status: DaemonStatus;
   try {
     status = (await callControl(socket, 'GET', '/v1/status')).body as DaemonStatus;
   } catch (error) {
     if (error instanceof ImdsdError && error.code === 'IMDSD_ERR_DAEMON_NOT_RUNNING') {
-      ctx.err(`# imdsd is not running; assuming port ${DEFAULT_PORT}\n`);
-      return DEFAULT_PORT;
+      if (explicitPort === undefined) ctx.err(`# imdsd is not running; assuming port ${DEFAULT_PORT}\n`);
+      return fallback;
     }
     throw error;
   }
-  const roles = role === undefined ? status.roles : status.roles.filter((r) => r.roleName === role);
-  const chosen = roles[0];
+  const chosen = (role === undefined ? status.roles : status.roles.filter((r) => r.roleName === role))[0];
   if (chosen?.port === undefined) {
     throw new ImdsdError('IMDSD_ERR_UNKNOWN_ROLE', `imdsd env: no role${role === undefined ? '' : ` named ${role}`} is being served`,
       { hint: `served: ${status.roles.map((r) => r.roleName).join(', ') || 'none'}` });
   }
-  return chosen.port;
+  return { port: explicitPort === undefined ? chosen.port : parsePort(explicitPort), roleName: chosen.roleName, tokenFile: status.containerTokenFile };
 }
 
 export async function envCommand(argv: string[], ctx: CommandContext): Promise<number> {
@@ -81,13 +93,22 @@ export async function envCommand(argv: string[], ctx: CommandContext): Promise<n
   }
   const shell = (values.shell as Shell | undefined) ?? detectShell(ctx.env);
   try {
-    const port = await portOf(ctx, socketFor(ctx, values['control-socket']), values.role, values.port);
+    const target = await targetOf(ctx, socketFor(ctx, values['control-socket']), values.role, values.port);
     const noProxy = extendNoProxy(ctx.env.NO_PROXY ?? ctx.env.no_proxy);
-    const lines = [
-      assignment(shell, 'AWS_EC2_METADATA_SERVICE_ENDPOINT', `http://localhost:${port}/`),
-      assignment(shell, 'NO_PROXY', noProxy),
-      assignment(shell, 'no_proxy', noProxy),
-    ];
+    const lines: string[] = [];
+    if (values.ecs === true) {
+      if (target.roleName === undefined) {
+        throw new ImdsdError('IMDSD_ERR_CONFIG', 'imdsd env --ecs: --role is required while the daemon is not running',
+          { hint: 'pass --role NAME' });
+      }
+      // 127.0.0.1, not localhost: the one host every SDK accepts for this variable over http.
+      lines.push(assignment(shell, 'AWS_CONTAINER_CREDENTIALS_FULL_URI',
+        `http://127.0.0.1:${target.port}${containerCredentialsPath(target.roleName)}`));
+      lines.push(assignment(shell, 'AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE', target.tokenFile));
+    } else {
+      lines.push(assignment(shell, 'AWS_EC2_METADATA_SERVICE_ENDPOINT', `http://localhost:${target.port}/`));
+    }
+    lines.push(assignment(shell, 'NO_PROXY', noProxy), assignment(shell, 'no_proxy', noProxy));
     ctx.out(`${lines.join('\n')}\n`);
     return CLIENT_EXIT.OK;
   } catch (error) {

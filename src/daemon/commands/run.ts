@@ -8,6 +8,7 @@ import { systemClock } from '../../clock.js';
 import { isImdsdError } from '../../errors.js';
 import { buildControlApp } from '../control/control-server.js';
 import { listenControl, type ControlListener } from '../control/control-listen.js';
+import { containerTokenPath, newContainerToken, writeContainerToken } from '../control/container-token.js';
 import { controlSocketPath } from '../control/socket-path.js';
 import { createDaemon, type Daemon } from '../daemon.js';
 import type { RoleRuntime } from '../role-runtime.js';
@@ -60,15 +61,18 @@ export async function runCommand(argv: string[], version: string): Promise<void>
     expiresAtMs: () => runtime.refresher.held()?.expiresAtMs,
     tokenCount: () => runtime.tokenCount(),
   })));
-  const running = await createDaemon(config, { env: process.env, clock: systemClock, logger, metrics });
+  const containerToken = newContainerToken();
+  const running = await createDaemon(config, { env: process.env, clock: systemClock, logger, metrics, containerToken });
   daemon = running;
-
+  const socketPath = controlSocketPath(process.env, homedir(), flags['control-socket']);
+  const tokenFile = containerTokenPath(socketPath);
   const control: ControlListener = await listenControl(
-    buildControlApp({ runtimes, metrics, version, startedAtMs, now: systemClock.now }),
-    controlSocketPath(process.env, homedir(), flags['control-socket']),
+    buildControlApp({ runtimes, metrics, version, startedAtMs, now: systemClock.now, containerTokenFile: tokenFile }),
+    socketPath,
     currentUid(),
   );
   logger.info({ event: 'control', path: control.path }, 'control socket ready (imdsd status, imdsd refresh)');
+  await writeContainerToken(tokenFile, containerToken);
   const metricsListener = metricsAt === undefined ? undefined : await listenMetrics(metrics, metricsAt);
 
   let stopping = false;

@@ -14,6 +14,8 @@ export interface ControlDeps {
   readonly version: string;
   readonly startedAtMs: number;
   readonly now: () => number;
+  /** Where the ECS endpoint's token is, for `imdsd env --ecs`. */
+  readonly containerTokenFile: string;
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -44,6 +46,7 @@ export function buildControlApp(deps: ControlDeps): FastifyInstance {
     pid: process.pid,
     startedAt: iso(deps.startedAtMs),
     now: iso(deps.now()),
+    containerTokenFile: deps.containerTokenFile,
     roles: deps.runtimes().map(roleStatus),
   });
 

@@ -2,6 +2,7 @@
  * The status of one role as the control API reports it: plain JSON, times as ISO
  * strings, never a secret. Shared by `imdsd status`, `/healthz` and doctor.
  */
+import { containerCredentialsPath } from '../../imds/route-table.js';
 import type { RoleRuntime } from '../role-runtime.js';
 
 export interface RoleStatus {
@@ -10,6 +11,8 @@ export interface RoleStatus {
   readonly region: string;
   readonly port: number | undefined;
   readonly addresses: readonly string[];
+  /** AWS_CONTAINER_CREDENTIALS_FULL_URI for this role. */
+  readonly containerCredentialsUri: string | undefined;
   readonly state: string;
   readonly expiresAt?: string | undefined;
   readonly issuedAt?: string | undefined;
@@ -26,6 +29,7 @@ export interface DaemonStatus {
   readonly pid: number;
   readonly startedAt: string;
   readonly now: string;
+  readonly containerTokenFile: string;
   readonly roles: readonly RoleStatus[];
 }
 
@@ -41,6 +45,7 @@ export function roleStatus(runtime: RoleRuntime): RoleStatus {
     region: identity.region,
     port: endpoint?.port,
     addresses: endpoint?.addresses ?? [],
+    containerCredentialsUri: endpoint === undefined ? undefined : `http://127.0.0.1:${endpoint.port}${containerCredentialsPath(identity.roleName)}`,
     state: status.state,
     expiresAt: iso(status.expiresAtMs),
     issuedAt: iso(status.issuedAtMs),
