@@ -6,7 +6,20 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import { readFile } from 'node:fs/promises';
 import schema from '../../schema/config.schema.json' with { type: 'json' };
+import { isIP } from 'node:net';
 import { ImdsdError } from '../errors.js';
+
+/** Loopback as an address or a name: binding there exposes nothing beyond this machine. */
+export function isLoopbackAddress(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+function isCidr(value: string): boolean {
+  const [network = '', prefix = ''] = value.split('/');
+  const family = isIP(network);
+  const bits = Number(prefix);
+  return family !== 0 && Number.isInteger(bits) && bits >= 0 && bits <= (family === 4 ? 32 : 128);
+}
 
 export interface RoleSpec {
   readonly profile?: string;
@@ -20,6 +33,10 @@ export interface RoleSpec {
   readonly sessionName?: string;
   readonly externalId?: string;
   readonly imdsV1?: boolean;
+  readonly allowUids?: readonly number[];
+  readonly allowCidrs?: readonly string[];
+  readonly allowHosts?: readonly string[];
+  readonly allowForwarded?: boolean;
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -94,6 +111,12 @@ export function checkConfig(raw: unknown, where: string, name: FieldNamer): { ro
       }
       if (raw.roles.length > 1 && role.port === undefined) {
         problems.push(`${name(`/roles/${i}`, 'port')} is required when several roles are configured (fix: give each role its own port)`);
+      }
+      if (role.host !== undefined && !isLoopbackAddress(role.host) && (role.allowCidrs ?? []).length === 0) {
+        problems.push(`${name(`/roles/${i}`, 'host')} ${role.host} is not loopback: anyone who can reach it would get the credential (fix: also give ${name(`/roles/${i}`, 'allowCidrs')} with the client networks, e.g. 172.17.0.0/16)`);
+      }
+      for (const cidr of role.allowCidrs ?? []) {
+        if (!isCidr(cidr)) problems.push(`${name(`/roles/${i}`, 'allowCidrs')} ${cidr} is not a CIDR (fix: use e.g. 172.17.0.0/16)`);
       }
       if (role.port !== undefined && role.port !== 0) {
         const other = seen.get(role.port);

@@ -5,7 +5,7 @@
  */
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
-import type { DaemonConfig } from './config.js';
+import { isLoopbackAddress, type DaemonConfig } from './config.js';
 import type { Metrics } from './metrics.js';
 import { createRoleRuntime, type RoleRuntime } from './role-runtime.js';
 import { resolveRole, type ResolvedRole } from './resolve-role.js';
@@ -27,6 +27,7 @@ export interface DaemonDeps {
   readonly logger: Logger;
   readonly metrics?: Metrics | undefined;
   readonly containerToken?: string | undefined;
+  readonly ownerUid?: number | undefined;
 }
 
 function resolveAll(config: DaemonConfig, env: NodeJS.ProcessEnv): Promise<ResolvedRole[]> {
@@ -55,7 +56,11 @@ async function launch(runtimes: RoleRuntime[], deps: DaemonDeps): Promise<void> 
   await Promise.all(runtimes.map((runtime) => firstFetch(runtime, deps)));
   for (const runtime of runtimes) {
     const listener = await runtime.listen();
-    const { identity } = runtime.role;
+    const { identity, host } = runtime.role;
+    if (host !== undefined && !isLoopbackAddress(host)) {
+      deps.logger.warn({ event: 'exposed', role: identity.roleName, host, allowCidrs: runtime.role.allowCidrs },
+        `listening on non-loopback ${host}: only clients from ${runtime.role.allowCidrs.join(', ')} are served`);
+    }
     deps.logger.info({
       event: 'listening', role: identity.roleName, roleArn: identity.roleArn, port: listener.port,
       addresses: listener.addresses, imdsV1: runtime.role.imdsV1,
@@ -67,6 +72,7 @@ async function launch(runtimes: RoleRuntime[], deps: DaemonDeps): Promise<void> 
 export async function createDaemon(config: DaemonConfig, deps: DaemonDeps): Promise<Daemon> {
   const settings = {
     clock: deps.clock, logger: deps.logger, tickSec: config.tickSec, metrics: deps.metrics, containerToken: deps.containerToken,
+    ownerUid: deps.ownerUid,
   };
   let runtimes = (await resolveAll(config, deps.env)).map((role) => createRoleRuntime(role, settings));
 

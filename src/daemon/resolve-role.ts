@@ -18,6 +18,10 @@ export interface ResolvedRole {
   readonly port: number;
   readonly host: string | undefined;
   readonly imdsV1: boolean;
+  readonly allowUids: readonly number[];
+  readonly allowCidrs: readonly string[];
+  readonly allowHosts: readonly string[];
+  readonly allowForwarded: boolean;
   readonly durationSec: number | undefined;
   readonly refreshBeforeSec: number | undefined;
   readonly sessionName: string;
@@ -72,6 +76,11 @@ export async function resolveRole(spec: RoleSpec, index: number, env: NodeJS.Pro
     port: spec.port ?? (index === 0 ? DEFAULTS.port : 0),
     host: spec.host,
     imdsV1: spec.imdsV1 ?? false,
+    allowUids: spec.allowUids ?? [],
+    allowCidrs: spec.allowCidrs ?? [],
+    // The address a non-loopback listener is reached by is a Host it must accept.
+    allowHosts: [...(spec.allowHosts ?? []), ...(spec.host === undefined ? [] : [spec.host])],
+    allowForwarded: spec.allowForwarded ?? false,
     durationSec: spec.durationSec ?? profile?.durationSeconds,
     refreshBeforeSec: spec.refreshBeforeSec,
     sessionName: spec.sessionName ?? profile?.roleSessionName ?? defaultSessionName(currentUser()),

@@ -11,6 +11,7 @@ import { createRefresher, type Refresher } from '../refresher/refresher.js';
 import { sourceLabel, sourceProvider } from '../refresher/source-credentials.js';
 import { createAssumeRole } from '../refresher/sts.js';
 import { listen, type Listener } from './listen.js';
+import { createPeerAdmission } from './peer-identity.js';
 import type { Metrics } from './metrics.js';
 import type { ResolvedRole } from './resolve-role.js';
 
@@ -38,6 +39,8 @@ export interface RuntimeDeps {
   readonly metrics?: Metrics | undefined;
   /** Enables the ECS endpoint on every role's listener. */
   readonly containerToken?: string | undefined;
+  /** The daemon's own uid: the one local user always admitted. */
+  readonly ownerUid?: number | undefined;
 }
 
 /** A bounded label for request metrics: never the raw path, which clients choose. */
@@ -80,6 +83,14 @@ export function createRoleRuntime(role: ResolvedRole, deps: RuntimeDeps): RoleRu
     allowV1: role.imdsV1,
     logger: logger.child({ component: 'imds' }),
     containerToken: deps.containerToken,
+    allowedHosts: role.allowHosts,
+    allowForwarded: role.allowForwarded,
+    admitPeer: createPeerAdmission({
+      ownerUid: deps.ownerUid,
+      allowUids: role.allowUids,
+      allowCidrs: role.allowCidrs,
+      platform: process.platform,
+    }),
   });
   const metrics = deps.metrics;
   if (metrics !== undefined) {

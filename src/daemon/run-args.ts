@@ -19,6 +19,10 @@ export const RUN_OPTIONS = {
   'session-name': { type: 'string' },
   'external-id': { type: 'string' },
   'imds-v1': { type: 'boolean' },
+  'allow-uid': { type: 'string', multiple: true },
+  'allow-cidr': { type: 'string', multiple: true },
+  'allow-host': { type: 'string', multiple: true },
+  'allow-forwarded': { type: 'boolean' },
   tick: { type: 'string' },
   config: { type: 'string' },
   'log-level': { type: 'string' },
@@ -31,11 +35,12 @@ export const RUN_OPTIONS = {
 const FLAG_OF_FIELD: Record<string, string> = {
   profile: '--profile', roleArn: '--role-arn', roleName: '--role-name', port: '--port', host: '--host',
   region: '--region', durationSec: '--duration', refreshBeforeSec: '--refresh-before', sessionName: '--session-name',
-  externalId: '--external-id', imdsV1: '--imds-v1', tickSec: '--tick', logLevel: '--log-level',
+  externalId: '--external-id', imdsV1: '--imds-v1', allowUids: '--allow-uid', allowCidrs: '--allow-cidr',
+  allowHosts: '--allow-host', allowForwarded: '--allow-forwarded', tickSec: '--tick', logLevel: '--log-level',
 };
 
 const flagNamer: FieldNamer = (path, property) => {
-  const field = property ?? path.split('/').filter(Boolean).pop() ?? '';
+  const field = property ?? path.split('/').filter((part) => part !== '' && !/^\d+$/.test(part)).pop() ?? '';
   return FLAG_OF_FIELD[field] ?? `--${field}`;
 };
 
@@ -72,7 +77,7 @@ export function parseRunArgs(argv: string[]) {
 }
 
 const ROLE_FLAGS = ['profile', 'role-arn', 'role-name', 'port', 'host', 'region', 'duration', 'refresh-before',
-  'session-name', 'external-id', 'imds-v1', 'tick'] as const;
+  'session-name', 'external-id', 'imds-v1', 'tick', 'allow-uid', 'allow-cidr', 'allow-host', 'allow-forwarded'] as const;
 
 /** Builds the config from flags (or from --config), reading AWS_PROFILE for the default profile. */
 export async function configFromFlags(flags: RunFlags, env: NodeJS.ProcessEnv): Promise<DaemonConfig> {
@@ -102,6 +107,10 @@ export async function configFromFlags(flags: RunFlags, env: NodeJS.ProcessEnv): 
     sessionName: flags['session-name'],
     externalId: flags['external-id'],
     imdsV1: flags['imds-v1'],
+    allowUids: flags['allow-uid']?.map((uid) => numeric(uid)),
+    allowCidrs: flags['allow-cidr'],
+    allowHosts: flags['allow-host'],
+    allowForwarded: flags['allow-forwarded'],
   });
   const raw = dropUndefined({ roles: [role], tickSec: numeric(flags.tick), logLevel });
   const checked = checkConfig(raw, 'imdsd run', flagNamer);

@@ -14,6 +14,8 @@ export interface Answer {
   readonly allow?: string;
   /** Echoed as `X-aws-ec2-metadata-token-ttl-seconds`: the Go SDK caches tokens by it. */
   readonly tokenTtlSec?: number;
+  /** Set on answers that hand out a credential: the last four characters of its key id. */
+  readonly credentialKeyId?: string;
 }
 
 /** Real IMDS serves every answer, JSON documents included, as text/plain. */
@@ -34,7 +36,7 @@ export function text(body: string): Answer {
 
 /** The same answer carrying the remaining TTL of the token that authorised it. */
 export function withTokenTtl(answer: Answer, tokenTtlSec: number): Answer {
-  return { status: answer.status, body: answer.body, contentType: answer.contentType, tokenTtlSec };
+  return { ...answer, tokenTtlSec };
 }
 
 /**

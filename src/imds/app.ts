@@ -13,7 +13,8 @@ import Fastify, {
 } from 'fastify';
 import type { Clock } from '../clock.js';
 import type { CredentialSource } from '../credentials.js';
-import { type Answer, INTERNAL_ERROR, NOT_FOUND } from './answers.js';
+import { type Answer, FORBIDDEN, INTERNAL_ERROR, NOT_FOUND } from './answers.js';
+import { type AdmitPeer, createPeerGate, type PeerVerdict } from './peer-gate.js';
 import { createCredentialAnswer } from './credential-answer.js';
 import { createCredentialDocuments } from './credential-document.js';
 import { createDispatcher } from './dispatch.js';
@@ -39,6 +40,12 @@ export interface ImdsAppOptions {
    * requires this value in `Authorization`.
    */
   containerToken?: string | undefined;
+  /** Extra `Host` names to serve besides loopback (DNS-rebinding defence). */
+  allowedHosts?: readonly string[];
+  /** Serve GETs that carry X-Forwarded-For. Default false. Token PUTs never. */
+  allowForwarded?: boolean;
+  /** Decides once per connection whether its peer may be served (see peer-gate.ts). */
+  admitPeer?: AdmitPeer | undefined;
 }
 
 const TTL_HEADER = 'x-aws-ec2-metadata-token-ttl-seconds';
@@ -95,13 +102,29 @@ export function buildImdsApp(opts: ImdsAppOptions): FastifyInstance {
     extendedCredential: createCredentialAnswer(credentialDeps, 'extended'),
     containerCredential: opts.containerToken === undefined ? undefined : createCredentialAnswer(credentialDeps, 'container'),
   });
-  const dispatch = createDispatcher({ routes, tokens, allowV1: opts.allowV1 ?? false, containerToken: opts.containerToken });
+  const policy = {
+    allowedHosts: new Set((opts.allowedHosts ?? []).map((name) => name.toLowerCase())),
+    allowForwarded: opts.allowForwarded ?? false,
+  };
+  const dispatch = createDispatcher({ routes, tokens, allowV1: opts.allowV1 ?? false, containerToken: opts.containerToken, policy });
+  const gate = createPeerGate(opts.admitPeer, app.log);
 
-  function handle(request: FastifyRequest, reply: FastifyReply): Promise<void> | undefined {
+  function respond(request: FastifyRequest, reply: FastifyReply, verdict: PeerVerdict | undefined): Promise<void> | undefined {
     const answer = dispatch(request.method, request.url, request.headers);
-    if (answer instanceof Promise) return answer.then((computed) => send(reply, computed));
+    if (answer instanceof Promise) {
+      return answer.then((computed) => {
+        gate.handedOut(computed, request.raw.socket, verdict);
+        send(reply, computed);
+      });
+    }
     send(reply, answer);
     return undefined;
+  }
+
+  function handle(request: FastifyRequest, reply: FastifyReply): Promise<void> | undefined {
+    const verdict = gate.verdict(request.raw.socket);
+    if (verdict === undefined) return respond(request, reply, undefined);
+    return verdict.then((outcome) => (outcome.admitted ? respond(request, reply, outcome) : send(reply, FORBIDDEN)));
   }
 
   app.route({ method: app.supportedMethods, url: '*', handler: handle });

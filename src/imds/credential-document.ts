@@ -4,7 +4,7 @@
  * once per credential and then reused by every request for it.
  */
 import type { Credential, RoleIdentity } from '../credentials.js';
-import { type Answer, JSON_TYPE, text } from './answers.js';
+import { type Answer, JSON_TYPE, TEXT, text } from './answers.js';
 import { toImdsTimestamp } from './imds-timestamp.js';
 
 export interface CredentialDocuments {
@@ -57,7 +57,7 @@ export function createCredentialDocuments(identity: RoleIdentity): CredentialDoc
       let answer = cache.get(credential);
       if (answer === undefined) {
         const body = serialise(credential);
-        answer = contentType === undefined ? text(body) : { ...text(body), contentType };
+        answer = { ...text(body), contentType: contentType ?? TEXT, credentialKeyId: `…${credential.accessKeyId.slice(-4)}` };
         cache.set(credential, answer);
       }
       return answer;

@@ -17,7 +17,7 @@ import {
 } from './answers.js';
 import { normalisePath, pathOf } from './normalise-path.js';
 import type { Route, RouteTable } from './route-table.js';
-import { isAuthorized, isLoopbackHost } from './security-checks.js';
+import { DEFAULT_POLICY, isAuthorized, isRefused, type RequestPolicy } from './security-checks.js';
 import { answerTokenRequest } from './token-request.js';
 import type { TokenStore } from './tokens.js';
 
@@ -28,6 +28,7 @@ export interface DispatcherDeps {
   readonly allowV1: boolean;
   /** The `Authorization` value the ECS endpoint requires. */
   readonly containerToken?: string | undefined;
+  readonly policy?: RequestPolicy | undefined;
 }
 
 export type Dispatch = (method: string, target: string, headers: IncomingHttpHeaders) => Answer | Promise<Answer>;
@@ -36,7 +37,7 @@ export type Dispatch = (method: string, target: string, headers: IncomingHttpHea
 const VERSIONED_TOKEN_PATH = /^\/[^/]+\/api\/token$/;
 const VERSIONED_TOKEN = { kind: 'versioned-token' } as const;
 
-export function createDispatcher({ routes, tokens, allowV1, containerToken }: DispatcherDeps): Dispatch {
+export function createDispatcher({ routes, tokens, allowV1, containerToken, policy = DEFAULT_POLICY }: DispatcherDeps): Dispatch {
   const expectedAuthorization = containerToken === undefined ? undefined : Buffer.from(containerToken);
   function resolve(target: string): Route | typeof VERSIONED_TOKEN | undefined {
     const path = pathOf(target);
@@ -57,7 +58,7 @@ export function createDispatcher({ routes, tokens, allowV1, containerToken }: Di
   }
 
   return (method, target, headers) => {
-    if (!isLoopbackHost(headers.host)) return FORBIDDEN;
+    if (isRefused(headers, policy)) return FORBIDDEN;
     const route = resolve(target);
     if (route?.kind === 'versioned-token') return method === 'PUT' ? FORBIDDEN : PUT_ONLY;
     if (route?.kind === 'token') return method === 'PUT' ? answerTokenRequest(headers, tokens) : PUT_ONLY;

@@ -13,16 +13,30 @@ import type { IncomingHttpHeaders } from 'node:http';
  * its metadata server after https://github.com/99designs/aws-vault/issues/578.
  * A request without `Host` (HTTP/1.0) comes from no browser and is allowed.
  */
-export function isLoopbackHost(host: string | undefined): boolean {
+export function isLoopbackHost(host: string | undefined, extraNames: ReadonlySet<string> = NO_NAMES): boolean {
   if (host === undefined) return true;
   const name = hostName(host).toLowerCase();
   return (
+    extraNames.has(name) ||
     name === 'localhost' ||
     name === '::1' ||
     name === '169.254.169.254' ||
     name === 'fd00:ec2::254' ||
     /^127(?:\.\d{1,3}){3}$/.test(name)
   );
+}
+
+const NO_NAMES: ReadonlySet<string> = new Set();
+
+/**
+ * Browsers: no AWS SDK or CLI sends `Origin`, `Referer` or the `Sec-Fetch-*` metadata
+ * headers, and every browser sends at least one of them on a cross-site request, so a
+ * request carrying any of them comes from a web page and is refused whatever it asks.
+ */
+export function isFromBrowser(headers: IncomingHttpHeaders): boolean {
+  if (headers.origin !== undefined || headers.referer !== undefined) return true;
+  for (const name in headers) if (name.startsWith('sec-fetch-')) return true;
+  return false;
 }
 
 /** The host without its port; IPv6 literals come bracketed (`[::1]:1338`). */
@@ -53,4 +67,26 @@ export function isAuthorized(header: string | undefined, expected: Buffer | unde
   if (header === undefined || expected === undefined) return false;
   const given = Buffer.from(header);
   return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/** What the guard lets through: names beyond loopback, and proxied reads. */
+export interface RequestPolicy {
+  /** Extra `Host` names served (e.g. a name in /etc/hosts, or the --host address). */
+  readonly allowedHosts: ReadonlySet<string>;
+  /** Serve GETs carrying X-Forwarded-For (token PUTs never). */
+  readonly allowForwarded: boolean;
+}
+
+export const DEFAULT_POLICY: RequestPolicy = { allowedHosts: NO_NAMES, allowForwarded: false };
+
+/**
+ * All header checks in the order of the threats they answer; true means refuse (403).
+ * A GET through a proxy is refused too unless configured: an SSRF in a local web app
+ * that forwards requests would otherwise read the credential with a token minted by
+ * an unproxied call.
+ */
+export function isRefused(headers: IncomingHttpHeaders, policy: RequestPolicy): boolean {
+  return !isLoopbackHost(headers.host, policy.allowedHosts)
+    || isFromBrowser(headers)
+    || (!policy.allowForwarded && isForwarded(headers));
 }

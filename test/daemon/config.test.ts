@@ -66,3 +66,13 @@ t.test('field names read like the file', async (t) => {
   t.equal(fileFieldNamer('', 'roles'), 'roles', 'a missing top-level property');
   t.equal(fileFieldNamer(''), '(top level)', 'the document itself');
 });
+
+t.test('a non-loopback host needs allowCidrs, and CIDRs must be real ones', async (t) => {
+  await rejects(t, file({ roles: [{ roleArn: ARN, host: '172.17.0.1' }] }), /roles\[0\]\.host 172\.17\.0\.1 is not loopback: .*allowCidrs/);
+  await rejects(t, file({ roles: [{ roleArn: ARN, host: '0.0.0.0', allowCidrs: ['300.1.1.1/8'] }] }), /300\.1\.1\.1\/8 is not a CIDR/);
+  await rejects(t, file({ roles: [{ roleArn: ARN, host: '0.0.0.0', allowCidrs: ['10.0.0.0/33'] }] }), /is not a CIDR/);
+  const ok = await loadConfigFile(file({ roles: [{ roleArn: ARN, host: '172.17.0.1', allowCidrs: ['172.17.0.0/16', 'fd00::/8'] }] }));
+  t.same(ok.roles[0]?.allowCidrs, ['172.17.0.0/16', 'fd00::/8'], 'accepted with networks');
+  const loopback = await loadConfigFile(file({ roles: [{ roleArn: ARN, host: '127.0.0.1' }] }));
+  t.equal(loopback.roles[0]?.host, '127.0.0.1', 'a loopback host needs nothing more');
+});

@@ -68,3 +68,15 @@ t.test('--config loads a file and --log-level overrides it', async (t) => {
   t.equal(config.logLevel, 'debug', '--log-level wins over the file');
   t.same(config.origin, { kind: 'file', path: file }, 'origin recorded for reloads');
 });
+
+t.test('security flags map to the role and repeat', async (t) => {
+  const config = await configFromFlags(parseRunArgs(['--role-arn', ARN, '--allow-uid', '1001', '--allow-uid', '1002',
+    '--allow-host', 'imds.internal', '--allow-forwarded', '--host', '172.17.0.1', '--allow-cidr', '172.17.0.0/16']), {});
+  t.same(config.roles[0], {
+    roleArn: ARN, allowUids: [1001, 1002], allowHosts: ['imds.internal'], allowForwarded: true, host: '172.17.0.1', allowCidrs: ['172.17.0.0/16'],
+  }, 'all of them');
+  const error = await configError(t, ['--role-arn', ARN, '--host', '0.0.0.0']);
+  t.match(error.message, /--host 0\.0\.0\.0 is not loopback.*--allow-cidr/, 'a wide host without --allow-cidr names both flags');
+  const badUid = await configError(t, ['--role-arn', ARN, '--allow-uid', 'bob']);
+  t.match(badUid.message, /--allow-uid must be integer/, 'uids are numbers');
+});

@@ -62,7 +62,9 @@ export async function runCommand(argv: string[], version: string): Promise<void>
     tokenCount: () => runtime.tokenCount(),
   })));
   const containerToken = newContainerToken();
-  const running = await createDaemon(config, { env: process.env, clock: systemClock, logger, metrics, containerToken });
+  const running = await createDaemon(config, {
+    env: process.env, clock: systemClock, logger, metrics, containerToken, ownerUid: currentUid(),
+  });
   daemon = running;
   const socketPath = controlSocketPath(process.env, homedir(), flags['control-socket']);
   const tokenFile = containerTokenPath(socketPath);

@@ -1,0 +1,104 @@
+/**
+ * Who is connecting to an IMDS port. On a shared build host any local user can reach
+ * 127.0.0.1, so on Linux each loopback connection's peer uid is read from
+ * /proc/net/tcp{,6} (the client's own socket row: its local port is our peer's port)
+ * and users other than the daemon's owner are refused unless --allow-uid lists them.
+ * macOS offers no such table: there, loopback peers are admitted (README: security model).
+ * Non-loopback peers (containers, with --host and --allow-cidr) are admitted by address.
+ */
+import { readFile, readdir, readlink } from 'node:fs/promises';
+import { BlockList, isIPv6, type Socket } from 'node:net';
+import type { AdmitPeer, PeerInfo, PeerVerdict } from '../imds/peer-gate.js';
+
+export interface PeerPolicy {
+  readonly ownerUid: number | undefined;
+  readonly allowUids: readonly number[];
+  /** CIDRs admitted when the listener is not on loopback. */
+  readonly allowCidrs: readonly string[];
+  readonly platform: NodeJS.Platform;
+  /** Where the kernel's socket tables are (tests point this at fixtures). */
+  readonly procRoot?: string;
+}
+
+interface SocketRow {
+  readonly uid: number;
+  readonly inode: string;
+}
+
+const ESTABLISHED = '01';
+
+function isLoopback(address: string | undefined): boolean {
+  if (address === undefined) return false;
+  return address === '::1' || /^(::ffff:)?127\./.test(address);
+}
+
+/** The row of the peer's own socket: its local port is `peerPort`, its remote port ours. */
+async function findPeerRow(procRoot: string, peerPort: number, ourPort: number): Promise<SocketRow | undefined> {
+  const local = `:${peerPort.toString(16).toUpperCase().padStart(4, '0')}`;
+  const remote = `:${ourPort.toString(16).toUpperCase().padStart(4, '0')}`;
+  for (const table of ['tcp', 'tcp6']) {
+    const text = await readFile(`${procRoot}/net/${table}`, 'utf8').catch(() => '');
+    for (const line of text.split('\n')) {
+      const cols = line.trim().split(/\s+/);
+      if (cols[1]?.endsWith(local) && cols[2]?.endsWith(remote) && cols[3] === ESTABLISHED) {
+        return { uid: Number(cols[7]), inode: cols[9] ?? '' };
+      }
+    }
+  }
+  return undefined;
+}
+
+/** The process holding socket `inode`: one scan of /proc/<pid>/fd, only when logging. */
+async function processOf(procRoot: string, inode: string): Promise<{ pid: number; command: string } | undefined> {
+  if (inode === '' || inode === '0') return undefined;
+  const wanted = `socket:[${inode}]`;
+  const pids = (await readdir(procRoot).catch(() => [] as string[])).filter((name) => /^\d+$/.test(name));
+  for (const pid of pids) {
+    const fds = await readdir(`${procRoot}/${pid}/fd`).catch(() => [] as string[]);
+    for (const fd of fds) {
+      if ((await readlink(`${procRoot}/${pid}/fd/${fd}`).catch(() => '')) === wanted) {
+        const command = (await readFile(`${procRoot}/${pid}/comm`, 'utf8').catch(() => '')).trim();
+        return { pid: Number(pid), command: command || 'unknown' };
+      }
+    }
+  }
+  return undefined;
+}
+
+function verdict(admitted: boolean, peer: PeerInfo, reason?: string, describe?: () => Promise<PeerInfo>): PeerVerdict {
+  let described: Promise<PeerInfo> | undefined;
+  return {
+    admitted,
+    reason,
+    peer,
+    describe: () => (described ??= describe === undefined ? Promise.resolve(peer) : describe()),
+  };
+}
+
+export function createPeerAdmission(policy: PeerPolicy): AdmitPeer {
+  const procRoot = policy.procRoot ?? '/proc';
+  const allowed = new Set(policy.allowUids);
+  if (policy.ownerUid !== undefined) allowed.add(policy.ownerUid);
+  const cidrs = new BlockList();
+  for (const cidr of policy.allowCidrs) {
+    const [network = '', prefix = ''] = cidr.split('/');
+    cidrs.addSubnet(network, Number(prefix), isIPv6(network) ? 'ipv6' : 'ipv4');
+  }
+
+  return async (socket: Socket) => {
+    const address = socket.remoteAddress;
+    if (!isLoopback(address)) {
+      const plain = address?.replace(/^::ffff:/, '') ?? '';
+      const inRange = plain !== '' && cidrs.check(plain, isIPv6(plain) ? 'ipv6' : 'ipv4');
+      return verdict(inRange, { address }, inRange ? undefined : 'address outside --allow-cidr');
+    }
+    if (policy.platform !== 'linux') return verdict(true, { address });
+    const row = await findPeerRow(procRoot, socket.remotePort ?? 0, socket.localPort ?? 0);
+    if (row === undefined) return verdict(false, { address }, 'the peer\'s uid could not be found');
+    const peer = { address, uid: row.uid };
+    const describe = async (): Promise<PeerInfo> => ({ ...peer, ...(await processOf(procRoot, row.inode)) });
+    return allowed.has(row.uid)
+      ? verdict(true, peer, undefined, describe)
+      : verdict(false, peer, `uid ${row.uid} is not the daemon's owner${allowed.size > 1 ? ' nor in --allow-uid' : ''}`, describe);
+  };
+}

@@ -1,0 +1,63 @@
+/**
+ * Who is on the other end of a connection, asked once per connection: the daemon
+ * supplies `admitPeer` (on Linux, the peer's uid from /proc/net/tcp), and a refused
+ * peer gets 403 for everything. Also logs each credential hand-out with the peer, once
+ * per connection and credential, so a busy client does not flood the log.
+ */
+import type { FastifyBaseLogger } from 'fastify';
+import type { Socket } from 'node:net';
+import type { Answer } from './answers.js';
+
+export interface PeerInfo {
+  readonly address?: string | undefined;
+  readonly uid?: number | undefined;
+  readonly pid?: number | undefined;
+  readonly command?: string | undefined;
+}
+
+export interface PeerVerdict {
+  readonly admitted: boolean;
+  /** Why a peer was refused, for the log. */
+  readonly reason?: string | undefined;
+  readonly peer: PeerInfo;
+  /** The peer with its process (pid, command) where the platform tells; may be costly. */
+  describe(): Promise<PeerInfo>;
+}
+
+export type AdmitPeer = (socket: Socket) => Promise<PeerVerdict>;
+
+export interface PeerGate {
+  /** The connection's verdict, or undefined when no gate is configured. */
+  verdict(socket: Socket): Promise<PeerVerdict> | undefined;
+  /** Logs a credential hand-out (answers that carry `credentialKeyId`). */
+  handedOut(answer: Answer, socket: Socket, verdict: PeerVerdict | undefined): void;
+}
+
+export function createPeerGate(admitPeer: AdmitPeer | undefined, log: FastifyBaseLogger): PeerGate {
+  const verdicts = new WeakMap<Socket, Promise<PeerVerdict>>();
+  const logged = new WeakMap<Socket, string>();
+
+  return {
+    verdict(socket) {
+      if (admitPeer === undefined) return undefined;
+      let verdict = verdicts.get(socket);
+      if (verdict === undefined) {
+        verdict = admitPeer(socket).then((outcome) => {
+          if (!outcome.admitted) log.warn({ event: 'peer-refused', peer: outcome.peer, reason: outcome.reason }, 'refused a connection');
+          return outcome;
+        });
+        verdicts.set(socket, verdict);
+      }
+      return verdict;
+    },
+    handedOut(answer, socket, verdict) {
+      const keyId = answer.credentialKeyId;
+      if (keyId === undefined || logged.get(socket) === keyId) return;
+      logged.set(socket, keyId);
+      const peerOf = verdict === undefined
+        ? Promise.resolve<PeerInfo>({ address: socket.remoteAddress })
+        : verdict.describe();
+      void peerOf.then((peer) => log.info({ event: 'handed-out', keyId, peer }, 'credential handed out'));
+    },
+  };
+}

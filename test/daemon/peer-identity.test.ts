@@ -1,0 +1,90 @@
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createServer, connect, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import t from 'tap';
+import { createPeerAdmission } from '../../src/daemon/peer-identity.js';
+
+/** A real loopback connection; resolves with the server's side of it. */
+async function loopbackPair(t: { teardown(fn: () => void): void }): Promise<Socket> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen({ host: '127.0.0.1', port: 0 }, resolve));
+  const accepted = new Promise<Socket>((resolve) => server.once('connection', resolve));
+  const address = server.address();
+  const client = connect({ host: '127.0.0.1', port: typeof address === 'object' && address !== null ? address.port : 0 });
+  const serverSide = await accepted;
+  t.teardown(() => {
+    client.destroy();
+    serverSide.destroy();
+    server.close();
+  });
+  return serverSide;
+}
+
+const uid = process.getuid?.() ?? 0;
+
+t.test('on Linux the peer\'s uid comes from /proc/net/tcp and only the owner is admitted', { skip: process.platform !== 'linux' && 'needs Linux /proc' }, async (t) => {
+  const socket = await loopbackPair(t);
+  const owner = await createPeerAdmission({ ownerUid: uid, allowUids: [], allowCidrs: [], platform: 'linux' })(socket);
+  t.ok(owner.admitted, 'the daemon\'s own user is admitted');
+  t.equal(owner.peer.uid, uid, 'its uid was found');
+  const described = await owner.describe();
+  t.equal(described.pid, process.pid, 'the peer process is found for the log');
+  t.ok(described.command, 'with its command name');
+  t.equal(owner.describe(), owner.describe(), 'described once per connection');
+
+  const other = await createPeerAdmission({ ownerUid: uid + 1000, allowUids: [], allowCidrs: [], platform: 'linux' })(socket);
+  t.notOk(other.admitted, 'another owner refuses this peer');
+  t.match(other.reason, new RegExp(`uid ${uid} is not the daemon's owner`), 'and says why');
+
+  const listed = await createPeerAdmission({ ownerUid: uid + 1000, allowUids: [uid], allowCidrs: [], platform: 'linux' })(socket);
+  t.ok(listed.admitted, '--allow-uid admits a listed user');
+});
+
+t.test('a peer missing from the socket tables is refused (fail closed)', async (t) => {
+  const procRoot = mkdtempSync(join(tmpdir(), 'imdsd-proc-'));
+  mkdirSync(join(procRoot, 'net'));
+  writeFileSync(join(procRoot, 'net', 'tcp'), '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n');
+  const fake = { remoteAddress: '127.0.0.1', remotePort: 40000, localPort: 1338 } as unknown as Socket;
+  const verdict = await createPeerAdmission({ ownerUid: 0, allowUids: [], allowCidrs: [], platform: 'linux', procRoot })(fake);
+  t.notOk(verdict.admitted, 'refused');
+  t.match(verdict.reason, /could not be found/, 'because the uid is unknown');
+});
+
+t.test('a fixture row is read like the kernel writes it', async (t) => {
+  const procRoot = mkdtempSync(join(tmpdir(), 'imdsd-proc-'));
+  mkdirSync(join(procRoot, 'net'));
+  // Client 127.0.0.1:40000 -> server 127.0.0.1:1338 (0x053A), uid 1001, established (01).
+  writeFileSync(join(procRoot, 'net', 'tcp'), [
+    '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode',
+    '   0: 0100007F:053A 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 111 1 0 100 0 0 10 0',
+    '   1: 0100007F:9C40 0100007F:053A 01 00000000:00000000 00:00000000 00000000  1001        0 222 1 0 20 4 30 10 -1',
+  ].join('\n'));
+  writeFileSync(join(procRoot, 'net', 'tcp6'), '');
+  const fake = { remoteAddress: '127.0.0.1', remotePort: 40000, localPort: 1338 } as unknown as Socket;
+  const refused = await createPeerAdmission({ ownerUid: 0, allowUids: [], allowCidrs: [], platform: 'linux', procRoot })(fake);
+  t.equal(refused.peer.uid, 1001, 'the peer row, not the listening row, gives the uid');
+  t.notOk(refused.admitted, 'uid 1001 is not the owner');
+  t.same(await refused.describe(), { address: '127.0.0.1', uid: 1001 }, 'no process found in the fixture: only what is known');
+  const admitted = await createPeerAdmission({ ownerUid: 0, allowUids: [1001], allowCidrs: [], platform: 'linux', procRoot })(fake);
+  t.ok(admitted.admitted, 'admitted when listed');
+});
+
+t.test('other platforms admit loopback peers (documented limit)', async (t) => {
+  const fake = { remoteAddress: '::1', remotePort: 1, localPort: 2 } as unknown as Socket;
+  const verdict = await createPeerAdmission({ ownerUid: 0, allowUids: [], allowCidrs: [], platform: 'darwin' })(fake);
+  t.ok(verdict.admitted, 'admitted');
+  t.same(await verdict.describe(), { address: '::1' }, 'described by address only');
+});
+
+t.test('non-loopback peers are admitted only from --allow-cidr networks', async (t) => {
+  const admit = createPeerAdmission({ ownerUid: 0, allowUids: [], allowCidrs: ['172.17.0.0/16', 'fd00::/8'], platform: 'linux' });
+  const peer = (remoteAddress: string) => ({ remoteAddress, remotePort: 1, localPort: 2 }) as unknown as Socket;
+  t.ok((await admit(peer('172.17.0.5'))).admitted, 'inside the IPv4 range');
+  t.ok((await admit(peer('::ffff:172.17.3.4'))).admitted, 'an IPv4-mapped address inside it');
+  t.ok((await admit(peer('fd12::1'))).admitted, 'inside the IPv6 range');
+  const outside = await admit(peer('10.0.0.1'));
+  t.notOk(outside.admitted, 'outside is refused');
+  t.match(outside.reason, /outside --allow-cidr/, 'and says why');
+  t.notOk((await admit(peer(undefined as unknown as string))).admitted, 'an unknown address is refused');
+});
