@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import { isLoopbackAddress, type DaemonConfig } from './config.js';
 import type { Metrics } from './metrics.js';
+import { checkKeyFilePermissions, sharedFilePaths } from './key-files.js';
 import { createRoleRuntime, type RoleRuntime } from './role-runtime.js';
 import { resolveRole, type ResolvedRole } from './resolve-role.js';
 
@@ -30,7 +31,8 @@ export interface DaemonDeps {
   readonly ownerUid?: number | undefined;
 }
 
-function resolveAll(config: DaemonConfig, env: NodeJS.ProcessEnv): Promise<ResolvedRole[]> {
+async function resolveAll(config: DaemonConfig, env: NodeJS.ProcessEnv): Promise<ResolvedRole[]> {
+  await checkKeyFilePermissions(sharedFilePaths(env));
   return Promise.all(config.roles.map((spec, i) => resolveRole(spec, i, env)));
 }
 

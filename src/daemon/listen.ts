@@ -9,6 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { createServer, type Server } from 'node:http';
 import type { Logger } from 'pino';
 import { ImdsdError } from '../errors.js';
+import { IMDS_LIMITS } from '../imds/app.js';
 import { findPortOwner } from './port-owner.js';
 
 export interface Listener {
@@ -39,7 +40,8 @@ async function portError(cause: NodeJS.ErrnoException, host: string, port: numbe
 
 function listenSecondary(app: FastifyInstance, host: string, port: number): Promise<Server> {
   const primary = app.server;
-  const server = createServer({ maxHeaderSize: 16 * 1024 }, (req, res) => app.routing(req, res));
+  // The same limits as the primary server that fastify built (see IMDS_LIMITS).
+  const server = createServer({ maxHeaderSize: IMDS_LIMITS.maxHeaderBytes }, (req, res) => app.routing(req, res));
   server.requestTimeout = primary.requestTimeout;
   server.headersTimeout = primary.headersTimeout;
   server.keepAliveTimeout = primary.keepAliveTimeout;

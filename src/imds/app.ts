@@ -50,6 +50,24 @@ export interface ImdsAppOptions {
 
 const TTL_HEADER = 'x-aws-ec2-metadata-token-ttl-seconds';
 
+/**
+ * Connection limits against slow and idle clients (slowloris). SDK requests are a few
+ * hundred bytes sent at once and answered in milliseconds, so these bounds are far
+ * from anything a real client comes near.
+ */
+export const IMDS_LIMITS = {
+  /** Headers larger than this get 431: real IMDS requests carry well under 1 KiB. */
+  maxHeaderBytes: 8 * 1024,
+  /** The whole header block must arrive within this. */
+  headersTimeoutMs: 5_000,
+  /** The whole request must arrive within this. */
+  requestTimeoutMs: 10_000,
+  /** An idle socket is closed after this. */
+  idleTimeoutMs: 30_000,
+  /** A kept-alive connection waits this long for its next request. */
+  keepAliveTimeoutMs: 5_000,
+} as const;
+
 /** Framework options that keep fastify out of the way of the IMDS protocol. */
 const fastifyOptions = () => ({
   // Clients poll often; send() logs each request at debug level instead.
@@ -60,6 +78,10 @@ const fastifyOptions = () => ({
   requestIdHeader: false as const,
   // A malformed percent-escape is a path that does not exist, not a framework error.
   frameworkErrors: (_error: Error, _request: FastifyRequest, reply: FastifyReply) => send(reply, NOT_FOUND),
+  connectionTimeout: IMDS_LIMITS.idleTimeoutMs,
+  keepAliveTimeout: IMDS_LIMITS.keepAliveTimeoutMs,
+  requestTimeout: IMDS_LIMITS.requestTimeoutMs,
+  http: { maxHeaderSize: IMDS_LIMITS.maxHeaderBytes, headersTimeout: IMDS_LIMITS.headersTimeoutMs },
 });
 
 function send(reply: FastifyReply, answer: Answer): void {
