@@ -13,6 +13,9 @@ import { refreshCommand } from './commands/refresh.js';
 import { runCommand } from './commands/run.js';
 import { statusCommand } from './commands/status.js';
 import { EXIT } from './exit-codes.js';
+import { runInstall } from './service/install.js';
+import { defaultServiceIo } from './service/service-io.js';
+import { runUninstall } from './service/uninstall.js';
 import { USAGE } from './usage.js';
 
 type ClientCommand = (argv: string[], ctx: CommandContext) => Promise<number>;
@@ -62,6 +65,12 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   switch (command) {
+    case 'install':
+      process.exitCode = await runInstall(rest, defaultServiceIo());
+      return;
+    case 'uninstall':
+      process.exitCode = await runUninstall(rest, defaultServiceIo());
+      return;
     case 'run':
       return runCommand(rest, version());
     case '--version':

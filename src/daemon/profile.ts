@@ -16,6 +16,8 @@ export interface RoleProfile {
   readonly roleSessionName?: string | undefined;
   readonly durationSeconds?: number | undefined;
   readonly region?: string | undefined;
+  /** STS endpoint from the profile: `services` → `sts.endpoint_url`, else `endpoint_url`. */
+  readonly endpointUrl?: string | undefined;
   /** The profile's own keys, used when source_profile names the profile itself. */
   readonly accessKeyId?: string | undefined;
   readonly secretAccessKey?: string | undefined;
@@ -40,6 +42,13 @@ function configError(file: string, profile: string, problem: string, fix: string
 async function loadFiles(): Promise<{ config: Record<string, Record<string, string | undefined>>; credentials: Record<string, Record<string, string | undefined>> }> {
   const files = await loadSharedConfigFiles({ ignoreCache: true });
   return { config: files.configFile, credentials: files.credentialsFile };
+}
+
+/** The profile's STS endpoint as the SDK's configured-endpoints feature reads it. */
+function profileEndpoint(section: Record<string, string | undefined>, config: Record<string, Record<string, string | undefined>>): string | undefined {
+  const services = str(section, 'services');
+  const fromServices = services === undefined ? undefined : config[`services.${services}`]?.['sts.endpoint_url']?.trim();
+  return fromServices || str(section, 'endpoint_url');
 }
 
 export async function readRoleProfile(name: string, env: NodeJS.ProcessEnv): Promise<RoleProfile> {
@@ -95,6 +104,7 @@ export async function readRoleProfile(name: string, env: NodeJS.ProcessEnv): Pro
     roleSessionName: str(section, 'role_session_name'),
     durationSeconds,
     region: str(section, 'region'),
+    endpointUrl: profileEndpoint(section, files.config),
     accessKeyId: str(section, 'aws_access_key_id'),
     secretAccessKey: str(section, 'aws_secret_access_key'),
     sessionToken: str(section, 'aws_session_token'),

@@ -29,8 +29,11 @@ export interface ResolvedRole {
   readonly source: SourceSpec;
   /** The profile to name in `aws sso login --profile …` hints. */
   readonly sourceProfile: string | undefined;
-  /** The profile whose endpoint_url settings the STS client follows. */
-  readonly endpointProfile: string | undefined;
+  /**
+   * The STS endpoint from the role profile, when the environment names none: the SDK's
+   * own lookup reads only AWS_PROFILE's settings, not those of a profile given in code.
+   */
+  readonly endpoint: string | undefined;
   /** Equal keys mean nothing changed across a reload: the credential is kept. */
   readonly key: string;
 }
@@ -44,6 +47,13 @@ function currentUser(): string {
   } catch {
     return 'user';
   }
+}
+
+/** Precedence of the SDK: the environment's endpoints first, then the profile's. */
+function configuredEndpoint(env: NodeJS.ProcessEnv, fromProfile: string | undefined): string | undefined {
+  if (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS === 'true') return undefined;
+  if (env.AWS_ENDPOINT_URL_STS || env.AWS_ENDPOINT_URL) return undefined;
+  return fromProfile;
 }
 
 export async function resolveRole(spec: RoleSpec, index: number, env: NodeJS.ProcessEnv): Promise<ResolvedRole> {
@@ -87,7 +97,7 @@ export async function resolveRole(spec: RoleSpec, index: number, env: NodeJS.Pro
     externalId: spec.externalId ?? profile?.externalId,
     source,
     sourceProfile: source.kind === 'profile' ? source.profile : (env.AWS_PROFILE || undefined),
-    endpointProfile: profile?.name,
+    endpoint: configuredEndpoint(env, profile?.endpointUrl),
   };
   // A digest, so the key never holds a profile's own secret key in readable form.
   return { ...resolved, key: createHash('sha256').update(JSON.stringify(resolved)).digest('hex') };

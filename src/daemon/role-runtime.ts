@@ -58,7 +58,7 @@ export function createRoleRuntime(role: ResolvedRole, deps: RuntimeDeps): RoleRu
     externalId: role.externalId,
     region: role.identity.region,
     credentials: sourceProvider(role.source),
-    endpointProfile: role.endpointProfile,
+    endpoint: role.endpoint,
     deadlineMs: STS_DEADLINE_MS,
   });
   const refresher = createRefresher({

@@ -78,7 +78,8 @@ function sourceFailure(message: string, ctx: FailureContext, cause: unknown): Cl
 }
 
 function firstLine(text: string): string {
-  return (text.split('\n')[0] ?? text).slice(0, 300);
+  const end = text.indexOf('\n');
+  return (end === -1 ? text : text.slice(0, end)).slice(0, 300);
 }
 
 /** Classifies one failure of an AssumeRole attempt. */
@@ -97,8 +98,9 @@ export function classifyStsFailure(thrown: unknown, ctx: FailureContext): Classi
       'check the network connection; imdsd retries on its own', thrown);
   }
   if (sysCode === 'ENOTFOUND') {
-    return make('IMDSD_ERR_REGION', 'slow', `the STS endpoint for region ${ctx.region} could not be resolved`,
-      'check --region (or the profile\'s region) and the network\'s DNS', thrown);
+    // Also what an offline laptop gets right after wake, so retried soon, not slowly.
+    return make('IMDSD_ERR_REGION', 'fast', `the STS endpoint for region ${ctx.region} could not be resolved`,
+      'check --region (or the profile\'s region), or the network if offline; imdsd retries on its own', thrown);
   }
   if (TIMEOUT.has(name) || TIMEOUT.has(sysCode)) {
     return make('IMDSD_ERR_STS_TIMEOUT', 'fast', 'STS did not answer before the deadline',

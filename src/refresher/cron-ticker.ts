@@ -5,11 +5,15 @@
 import cron from 'node-cron';
 import type { Ticker } from './refresher.js';
 
-/** A cron expression firing every `intervalSec` seconds (1–59 s, or whole minutes). */
+/**
+ * A cron expression firing every `intervalSec` seconds. Evenly spaced only when the
+ * interval divides a minute, or is whole minutes dividing an hour: the config schema
+ * allows only those.
+ */
 export function cronExpression(intervalSec: number): string {
   if (intervalSec < 60) return `*/${Math.max(1, Math.round(intervalSec))} * * * * *`;
   const minutes = Math.max(1, Math.round(intervalSec / 60));
-  return `0 */${minutes} * * * *`;
+  return minutes >= 60 ? '0 0 * * * *' : `0 */${minutes} * * * *`;
 }
 
 export function cronTicker(intervalSec: number): Ticker {

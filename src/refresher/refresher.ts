@@ -81,6 +81,7 @@ const DEMAND_SPACING_MS: Record<RetryClass, number> = { fast: 10_000, slow: 60_0
 const DEFAULT_DEMAND_WAIT_MS = 800;
 
 const last4 = (keyId: string): string => `…${keyId.slice(-4)}`;
+/* c8 ignore next - every caller passes a time today; undefined stays undefined for optional log fields */
 const iso = (ms: number | undefined): string | undefined => (ms === undefined ? undefined : new Date(ms).toISOString());
 
 export function createRefresher(options: RefresherOptions): Refresher {
@@ -147,6 +148,7 @@ export function createRefresher(options: RefresherOptions): Refresher {
       if (stopped) return;
       const { error, retry } = classifyStsFailure(thrown, options.failureContext);
       if (error.code === 'IMDSD_ERR_ROLE_CHAINING_LIMIT' && durationSec !== 3600) {
+        options.onAttempt?.({ ok: false, code: error.code, durationMs: clock.now() - startedMs });
         durationSec = 3600;
         logger.warn({ event: 'duration-capped', role: identity.roleName, durationSec },
           'role chaining limits sessions to one hour; asking for 3600 seconds from now on');
@@ -207,6 +209,7 @@ export function createRefresher(options: RefresherOptions): Refresher {
     if (inflight !== undefined) return;
     const due = failures === 0
       ? nextAtMs === undefined || wallMs >= nextAtMs || !isServable(current, wallMs)
+      /* c8 ignore next - a failed attempt always sets nextAtMs; `?? 0` only satisfies the type */
       : wallMs >= (nextAtMs ?? 0);
     if (due) void refresh();
     else arm();

@@ -25,10 +25,10 @@ export interface StsCallOptions {
   readonly region: string;
   readonly credentials: AwsCredentialIdentityProvider;
   /**
-   * The shared-config profile whose `endpoint_url`/`services` settings apply, so the STS
-   * endpoint follows the SDK's own rules (AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, profile).
+   * An explicit STS endpoint (a profile's endpoint_url). Without it the SDK's own rules
+   * apply: AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, AWS_PROFILE's settings, regional.
    */
-  readonly endpointProfile?: string | undefined;
+  readonly endpoint?: string | undefined;
   /** Each call fails after this long, whatever the network does. */
   readonly deadlineMs: number;
 }
@@ -78,7 +78,7 @@ export function createAssumeRole(options: StsCallOptions): AssumeRoleFn {
   const client = new STSClient({
     region: options.region,
     credentials: options.credentials,
-    ...(options.endpointProfile === undefined ? {} : { profile: options.endpointProfile }),
+    ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
     // imdsd retries on its own schedule, with backoff across attempts.
     maxAttempts: 1,
     requestHandler: { connectionTimeout: options.deadlineMs, requestTimeout: options.deadlineMs },

@@ -116,3 +116,18 @@ t.test('--profile with a source_profile of static keys serves the role', async (
   t.equal(call?.region, 'eu-west-1', 'the profile\'s region is used');
   t.equal(call?.accessKeyId, DEFAULT_USER.accessKeyId, 'signed with the source profile\'s keys');
 });
+
+t.test('a role profile\'s endpoint_url (or services sts endpoint) is where STS is called', async (t) => {
+  const sts = await startStsServer();
+  t.teardown(() => sts.close());
+  for (const [name, config] of [
+    ['endpoint_url', `[profile dev]\nrole_arn = ${DEFAULT_ROLE_ARN}\nsource_profile = base\nendpoint_url = ${sts.url}\n`],
+    ['services', `[profile dev]\nrole_arn = ${DEFAULT_ROLE_ARN}\nsource_profile = base\nendpoint_url = http://127.0.0.1:9\nservices = local\n\n[services local]\nsts =\n  endpoint_url = ${sts.url}\n`],
+  ] as const) {
+    const files = writeAwsFiles(config, `[base]\naws_access_key_id = ${DEFAULT_USER.accessKeyId}\naws_secret_access_key = ${DEFAULT_USER.secretAccessKey}\n`);
+    const proc = runCli(['run', '--profile', 'dev', '--port', '0', '--region', 'eu-nowhere-1'], cleanEnv(files.env));
+    const ready = await proc.waitFor((line) => line.event === 'ready' || line.event === 'first-fetch-failed');
+    t.equal(ready.event, 'ready', `${name}: the profile's endpoint answered`);
+    await proc.stop();
+  }
+});

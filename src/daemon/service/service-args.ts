@@ -63,14 +63,19 @@ function platformOf(command: string, value: string | undefined): Platform | unde
   throw configError(`imdsd ${command}: --platform must be linux or macos, not "${value}"`, 'use --platform linux or --platform macos');
 }
 
-/** The run flags in RUN_OPTIONS order, as the service will pass them to `imdsd run`. */
-function runArgsOf(values: Record<string, unknown>, cwd: string): string[] {
+/**
+ * The run flags in RUN_OPTIONS order, as the service will pass them to `imdsd run`: a
+ * repeatable flag once per value, a boolean bare, a file path made absolute.
+ */
+export function runArgsOf(values: Readonly<Record<string, unknown>>, cwd: string, options: object = RUN_OPTIONS): string[] {
   const args: string[] = [];
-  for (const name of Object.keys(RUN_OPTIONS)) {
+  for (const name of Object.keys(options)) {
     const value = values[name];
-    if (name === 'help' || value === undefined || value === false) continue;
-    if (value === true) args.push(`--${name}`);
-    else args.push(`--${name}`, PATH_FLAGS.has(name) ? resolve(cwd, String(value)) : String(value));
+    if (name === 'help' || value === undefined) continue;
+    for (const item of Array.isArray(value) ? value : [value]) {
+      if (item === true) args.push(`--${name}`);
+      else if (item !== false) args.push(`--${name}`, PATH_FLAGS.has(name) ? resolve(cwd, String(item)) : String(item));
+    }
   }
   return args;
 }

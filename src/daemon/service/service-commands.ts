@@ -9,7 +9,22 @@ export interface Command {
   readonly args: readonly string[];
   /** Why a failure here is expected and ignored; absent when a failure stops everything. */
   readonly mayFail?: string;
+  /** Exit codes that mean "not yet": the command is run again after a pause. */
+  readonly retry?: Retry;
 }
+
+export interface Retry {
+  readonly codes: readonly number[];
+  readonly attempts: number;
+  readonly delayMs: number;
+}
+
+/**
+ * launchd releases a label some seconds after `bootout` returns (the old daemon gets
+ * SIGTERM, then ExitTimeOut); a `bootstrap` in that window fails with 5 (EIO) or
+ * 37 (EINPROGRESS). Retrying for 15 s covers the 10 s ExitTimeOut and a slow exit.
+ */
+const LAUNCHD_SETTLING: Retry = { codes: [5, 37], attempts: 15, delayMs: 1_000 };
 
 function systemctl(scope: Scope, ...args: string[]): Command {
   return { cmd: 'systemctl', args: scope === 'user' ? ['--user', ...args] : args };
@@ -18,7 +33,7 @@ function systemctl(scope: Scope, ...args: string[]): Command {
 /**
  * Loads a freshly written definition. launchd: unload an older copy first (bootstrap
  * refuses a loaded label), enable (bootstrap refuses a label left disabled), then
- * bootstrap, which starts it (RunAtLoad). systemd: reload unit files, enable for the next
+ * bootstrap, which starts it (RunAtLoad), retried while the old copy is still going away. systemd: reload unit files, enable for the next
  * login or boot, and restart, because `enable --now` keeps an already running daemon on
  * its old flags.
  */
@@ -27,7 +42,7 @@ export function installCommands(platform: Platform, scope: Scope, uid: number, p
     return [
       { cmd: 'launchctl', args: ['bootout', `gui/${uid}/${LAUNCHD_LABEL}`], mayFail: 'nothing to unload when it was not loaded' },
       { cmd: 'launchctl', args: ['enable', `gui/${uid}/${LAUNCHD_LABEL}`] },
-      { cmd: 'launchctl', args: ['bootstrap', `gui/${uid}`, path] },
+      { cmd: 'launchctl', args: ['bootstrap', `gui/${uid}`, path], retry: LAUNCHD_SETTLING },
     ];
   }
   return [systemctl(scope, 'daemon-reload'), systemctl(scope, 'enable', SYSTEMD_UNIT), systemctl(scope, 'restart', SYSTEMD_UNIT)];

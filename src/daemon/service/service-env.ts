@@ -34,11 +34,11 @@ function hasUserInfo(value: string): boolean {
 }
 
 /**
- * PATH (absolute entries only: credential_process helpers are found through it), HOME
+ * PATH (absolute entries once each: credential_process helpers are found through it), HOME
  * unless systemd sets it from User=, then the copied variables.
  */
 export function serviceEnvironment(env: NodeJS.ProcessEnv, cwd: string, home: string | undefined): ServiceEnvironment {
-  const path = (env.PATH ?? '').split(delimiter).filter((entry) => isAbsolute(entry)).join(delimiter);
+  const path = [...new Set((env.PATH ?? '').split(delimiter).filter((entry) => isAbsolute(entry)))].join(delimiter);
   const out: Array<readonly [string, string]> = [['PATH', path === '' ? FALLBACK_PATH : path]];
   if (home !== undefined) out.push(['HOME', home]);
   const warnings: string[] = [];

@@ -7,6 +7,7 @@ import { execFile } from 'node:child_process';
 import { constants } from 'node:fs';
 import { access, chmod, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
+import { setTimeout as delay } from 'node:timers/promises';
 import { basename, dirname, join } from 'node:path';
 
 export interface RunResult {
@@ -36,6 +37,8 @@ export interface ServiceIo {
   exists(path: string): Promise<boolean>;
   /** Runs a command without a shell and never rejects: a failure is a non-zero code. */
   run(cmd: string, args: readonly string[]): Promise<RunResult>;
+  /** Waits between retries of a command (launchd needs seconds to release a label). */
+  sleep(ms: number): Promise<void>;
 }
 
 /** Never rejects: the caller decides which failures matter (a `bootout` of nothing is fine). */
@@ -83,5 +86,6 @@ export function defaultServiceIo(): ServiceIo {
     removeFile: (path) => rm(path, { force: true }),
     exists: (path) => access(path, constants.F_OK).then(() => true, () => false),
     run: runCommand,
+    sleep: (ms) => delay(ms),
   };
 }

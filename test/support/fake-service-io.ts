@@ -1,0 +1,82 @@
+/**
+ * A ServiceIo that touches nothing: it records every directory, file and command in one
+ * ordered list of events, keeps written files in memory and answers commands from a
+ * script, so install/uninstall tests compare exactly what would have happened.
+ */
+import type { RunResult, ServiceIo } from '../../src/daemon/service/service-io.js';
+
+export interface FakeFile {
+  readonly content: string;
+  readonly mode: number;
+}
+
+export interface FakeServiceIo extends ServiceIo {
+  /** In order: `mkdir P`, `write P 0644`, `remove P`, `run CMD ARGS…`, `sleep MS`. */
+  readonly events: string[];
+  readonly files: Map<string, FakeFile>;
+  out: string;
+  err: string;
+}
+
+export interface FakeOptions {
+  readonly platform?: NodeJS.Platform;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly homedir?: string;
+  readonly uid?: number;
+  readonly cwd?: string;
+  /** Files that exist before the command runs. */
+  readonly files?: Record<string, string>;
+  /**
+   * Answers by command line (`systemctl --user enable imdsd.service`); unlisted ones
+   * succeed. An array answers successive runs of the same command, its last entry repeating.
+   */
+  readonly results?: Record<string, Partial<RunResult> | Array<Partial<RunResult>>>;
+  /** Makes writeFile (and mkdir) throw this. */
+  readonly writeError?: Error;
+}
+
+export function fakeServiceIo(options: FakeOptions = {}): FakeServiceIo {
+  const files = new Map<string, FakeFile>(Object.entries(options.files ?? {}).map(([path, content]) => [path, { content, mode: 0o644 }]));
+  const counts = new Map<string, number>();
+  const io: FakeServiceIo = {
+    platform: options.platform ?? 'linux',
+    env: options.env ?? { PATH: '/usr/local/bin:/usr/bin:/bin' },
+    homedir: options.homedir ?? '/home/dev',
+    uid: options.uid ?? 501,
+    cwd: options.cwd ?? '/home/dev/work',
+    events: [],
+    files,
+    out: '',
+    err: '',
+    stdout(text) { io.out += text; },
+    stderr(text) { io.err += text; },
+    async writeFile(path, content, mode) {
+      if (options.writeError !== undefined) throw options.writeError;
+      io.events.push(`write ${path} ${mode.toString(8).padStart(4, '0')}`);
+      files.set(path, { content, mode });
+    },
+    async mkdir(path) {
+      io.events.push(`mkdir ${path}`);
+    },
+    async removeFile(path) {
+      io.events.push(`remove ${path}`);
+      files.delete(path);
+    },
+    async exists(path) {
+      return files.has(path);
+    },
+    async sleep(ms) {
+      io.events.push(`sleep ${ms}`);
+    },
+    async run(cmd, args) {
+      const line = [cmd, ...args].join(' ');
+      io.events.push(`run ${line}`);
+      const answers = options.results?.[line] ?? {};
+      const runs = (counts.get(line) ?? 0) + 1;
+      counts.set(line, runs);
+      const scripted = Array.isArray(answers) ? answers[Math.min(runs, answers.length) - 1] ?? {} : answers;
+      return { code: scripted.code ?? 0, stdout: scripted.stdout ?? '', stderr: scripted.stderr ?? '' };
+    },
+  };
+  return io;
+}
