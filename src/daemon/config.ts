@@ -45,6 +45,9 @@ export interface DaemonConfig {
   readonly roles: readonly RoleSpec[];
   readonly logLevel: LogLevel;
   readonly tickSec: number;
+  readonly expiryWarningSec: number;
+  readonly onExpiryWarning: string | undefined;
+  readonly desktopNotify: boolean;
   /** Where it came from, for messages and for SIGHUP reloads. */
   readonly origin: { readonly kind: 'flags' } | { readonly kind: 'file'; readonly path: string };
 }
@@ -55,10 +58,34 @@ export const DEFAULTS = {
   logLevel: 'info' as LogLevel,
   /** Seconds between periodic checks (missed timers, sleep/wake, clock steps). */
   tickSec: 30,
+  /** Warn this long before a credential that is failing to refresh runs out. */
+  expiryWarningSec: 600,
 } as const;
 
+/** The daemon-level settings a file or flags may give; flags win. */
+export interface DaemonSettings {
+  readonly logLevel?: LogLevel;
+  readonly tickSec?: number;
+  readonly expiryWarningSec?: number;
+  readonly onExpiryWarning?: string;
+  readonly desktopNotify?: boolean;
+}
+
+type CheckedConfig = { roles: RoleSpec[] } & DaemonSettings;
+
+/** Fills in the defaults of the daemon-level settings. */
+export function daemonSettings(file: DaemonSettings, flags: DaemonSettings) {
+  return {
+    logLevel: flags.logLevel ?? file.logLevel ?? DEFAULTS.logLevel,
+    tickSec: flags.tickSec ?? file.tickSec ?? DEFAULTS.tickSec,
+    expiryWarningSec: flags.expiryWarningSec ?? file.expiryWarningSec ?? DEFAULTS.expiryWarningSec,
+    onExpiryWarning: flags.onExpiryWarning ?? file.onExpiryWarning,
+    desktopNotify: flags.desktopNotify ?? file.desktopNotify ?? true,
+  };
+}
+
 const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
-const validate = ajv.compile<{ roles: RoleSpec[]; logLevel?: LogLevel; tickSec?: number }>(schema);
+const validate = ajv.compile<CheckedConfig>(schema);
 
 /** How a JSON-pointer into the config is named to the user: a flag or a file field. */
 export type FieldNamer = (instancePath: string, property?: string) => string;
@@ -99,7 +126,7 @@ export const fileFieldNamer: FieldNamer = (path, property) => {
 };
 
 /** Checks a raw config object; throws one IMDSD_ERR_CONFIG listing every problem. */
-export function checkConfig(raw: unknown, where: string, name: FieldNamer): { roles: RoleSpec[]; logLevel?: LogLevel; tickSec?: number } {
+export function checkConfig(raw: unknown, where: string, name: FieldNamer): CheckedConfig {
   const problems: string[] = [];
   if (!validate(raw)) {
     for (const error of validate.errors ?? []) problems.push(describe(error, name));
@@ -130,11 +157,11 @@ export function checkConfig(raw: unknown, where: string, name: FieldNamer): { ro
   if (problems.length > 0) {
     throw new ImdsdError('IMDSD_ERR_CONFIG', `${where}: ${[...new Set(problems)].join('; ')}`);
   }
-  return raw as { roles: RoleSpec[]; logLevel?: LogLevel; tickSec?: number };
+  return raw as CheckedConfig;
 }
 
 /** Loads and checks a JSON config file. */
-export async function loadConfigFile(path: string, logLevelOverride?: LogLevel): Promise<DaemonConfig> {
+export async function loadConfigFile(path: string, overrides: DaemonSettings = {}): Promise<DaemonConfig> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -149,12 +176,7 @@ export async function loadConfigFile(path: string, logLevelOverride?: LogLevel):
     throw new ImdsdError('IMDSD_ERR_CONFIG', `${path}: is not valid JSON (${(cause as Error).message})`, { hint: 'fix the JSON syntax', cause });
   }
   const checked = checkConfig(raw, path, fileFieldNamer);
-  return freeze({
-    roles: checked.roles,
-    logLevel: logLevelOverride ?? checked.logLevel ?? DEFAULTS.logLevel,
-    tickSec: checked.tickSec ?? DEFAULTS.tickSec,
-    origin: { kind: 'file', path },
-  });
+  return freeze({ roles: checked.roles, ...daemonSettings(checked, overrides), origin: { kind: 'file', path } });
 }
 
 export function freeze(config: DaemonConfig): DaemonConfig {

@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { ImdsdError } from '../errors.js';
-import { DEFAULTS, checkConfig, freeze, loadConfigFile, type DaemonConfig, type FieldNamer, type LogLevel } from './config.js';
+import { checkConfig, daemonSettings, freeze, loadConfigFile, type DaemonConfig, type DaemonSettings, type FieldNamer } from './config.js';
 
 export const RUN_OPTIONS = {
   profile: { type: 'string' },
@@ -28,6 +28,9 @@ export const RUN_OPTIONS = {
   'log-level': { type: 'string' },
   'control-socket': { type: 'string' },
   'metrics-port': { type: 'string' },
+  'expiry-warning': { type: 'string' },
+  'on-expiry-warning': { type: 'string' },
+  'no-desktop-notify': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -36,7 +39,8 @@ const FLAG_OF_FIELD: Record<string, string> = {
   profile: '--profile', roleArn: '--role-arn', roleName: '--role-name', port: '--port', host: '--host',
   region: '--region', durationSec: '--duration', refreshBeforeSec: '--refresh-before', sessionName: '--session-name',
   externalId: '--external-id', imdsV1: '--imds-v1', allowUids: '--allow-uid', allowCidrs: '--allow-cidr',
-  allowHosts: '--allow-host', allowForwarded: '--allow-forwarded', tickSec: '--tick', logLevel: '--log-level',
+  allowHosts: '--allow-host', allowForwarded: '--allow-forwarded', expiryWarningSec: '--expiry-warning',
+  onExpiryWarning: '--on-expiry-warning', desktopNotify: '--no-desktop-notify', tickSec: '--tick', logLevel: '--log-level',
 };
 
 const flagNamer: FieldNamer = (path, property) => {
@@ -82,14 +86,21 @@ const ROLE_FLAGS = ['profile', 'role-arn', 'role-name', 'port', 'host', 'region'
 /** Builds the config from flags (or from --config), reading AWS_PROFILE for the default profile. */
 export async function configFromFlags(flags: RunFlags, env: NodeJS.ProcessEnv): Promise<DaemonConfig> {
   const logLevel = flags['log-level'];
-  if (logLevel !== undefined) checkConfig({ roles: [{}], logLevel }, 'imdsd run', flagNamer);
+  // Daemon-level flags go with --config too; checked against the same schema.
+  const settings = dropUndefined({
+    logLevel,
+    expiryWarningSec: numeric(flags['expiry-warning']),
+    onExpiryWarning: flags['on-expiry-warning'],
+    desktopNotify: flags['no-desktop-notify'] === true ? false : undefined,
+  }) as DaemonSettings;
+  checkConfig({ roles: [{}], ...settings }, 'imdsd run', flagNamer);
   if (flags.config !== undefined) {
     const clashing = ROLE_FLAGS.filter((flag) => flags[flag] !== undefined).map((flag) => `--${flag}`);
     if (clashing.length > 0) {
       throw new ImdsdError('IMDSD_ERR_CONFIG', `imdsd run: --config cannot be combined with ${clashing.join(', ')}`,
         { hint: 'put those options in the config file, per role' });
     }
-    return loadConfigFile(flags.config, logLevel as LogLevel | undefined);
+    return loadConfigFile(flags.config, settings);
   }
   if (flags.profile !== undefined && flags['role-arn'] !== undefined) {
     throw new ImdsdError('IMDSD_ERR_CONFIG', 'imdsd run: --profile and --role-arn cannot be combined',
@@ -112,12 +123,7 @@ export async function configFromFlags(flags: RunFlags, env: NodeJS.ProcessEnv): 
     allowHosts: flags['allow-host'],
     allowForwarded: flags['allow-forwarded'],
   });
-  const raw = dropUndefined({ roles: [role], tickSec: numeric(flags.tick), logLevel });
+  const raw = dropUndefined({ roles: [role], tickSec: numeric(flags.tick), ...settings });
   const checked = checkConfig(raw, 'imdsd run', flagNamer);
-  return freeze({
-    roles: checked.roles,
-    logLevel: checked.logLevel ?? DEFAULTS.logLevel,
-    tickSec: checked.tickSec ?? DEFAULTS.tickSec,
-    origin: { kind: 'flags' },
-  });
+  return freeze({ roles: checked.roles, ...daemonSettings(checked, {}), origin: { kind: 'flags' } });
 }

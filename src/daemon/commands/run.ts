@@ -15,7 +15,9 @@ import type { RoleRuntime } from '../role-runtime.js';
 import { EXIT } from '../exit-codes.js';
 import { createLogger } from '../logger.js';
 import { listenMetrics } from '../metrics-listen.js';
-import { createMetrics } from '../metrics.js';
+import { watchExpiry, type ExpiryWatch } from '../expiry-warning.js';
+import { createMetrics, type Metrics } from '../metrics.js';
+import { createNotifier } from '../notifiers.js';
 import { configFromFlags, metricsPort, parseRunArgs } from '../run-args.js';
 import { RUN_USAGE } from '../usage.js';
 
@@ -56,11 +58,20 @@ export async function runCommand(argv: string[], version: string): Promise<void>
   }
   let daemon: Daemon | undefined;
   const runtimes = (): readonly RoleRuntime[] => daemon?.runtimes ?? [];
-  const metrics = createMetrics(systemClock, () => runtimes().map((runtime) => ({
+  const counters = createMetrics(systemClock, () => runtimes().map((runtime) => ({
     roleName: runtime.role.identity.roleName,
     expiresAtMs: () => runtime.refresher.held()?.expiresAtMs,
     tokenCount: () => runtime.tokenCount(),
   })));
+  let warnings: ExpiryWatch | undefined;
+  // A failed refresh is also when a coming expiry becomes worth a warning.
+  const metrics: Metrics = {
+    ...counters,
+    observeRefresh(role, outcome) {
+      counters.observeRefresh(role, outcome);
+      if (!outcome.ok) setImmediate(() => warnings?.check());
+    },
+  };
   const containerToken = newContainerToken();
   const running = await createDaemon(config, {
     env: process.env, clock: systemClock, logger, metrics, containerToken, ownerUid: currentUid(),
@@ -76,9 +87,19 @@ export async function runCommand(argv: string[], version: string): Promise<void>
   logger.info({ event: 'control', path: control.path }, 'control socket ready (imdsd status, imdsd refresh)');
   await writeContainerToken(tokenFile, containerToken);
   const metricsListener = metricsAt === undefined ? undefined : await listenMetrics(metrics, metricsAt);
+  warnings = watchExpiry({
+    clock: systemClock,
+    logger,
+    roles: () => runtimes().map((runtime) => ({ roleName: runtime.role.identity.roleName, status: runtime.refresher.status })),
+    notify: createNotifier({
+      platform: process.platform, hook: config.onExpiryWarning, desktop: config.desktopNotify, logger, env: process.env,
+    }),
+    horizonSec: config.expiryWarningSec,
+  });
 
   let stopping = false;
   const closeAll = async (): Promise<void> => {
+    warnings?.stop();
     await Promise.allSettled([running.close(), control.close(), metricsListener?.close()]);
   };
   const shutdown = (signal: NodeJS.Signals): void => {

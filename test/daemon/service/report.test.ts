@@ -1,10 +1,10 @@
 import t from 'tap';
-import { freeze, type DaemonConfig, type RoleSpec } from '../../../src/daemon/config.js';
+import { daemonSettings, freeze, type DaemonConfig, type RoleSpec } from '../../../src/daemon/config.js';
 import { endpointAdvice, guard, printError } from '../../../src/daemon/service/report.js';
 import { ImdsdError } from '../../../src/errors.js';
 import { fakeServiceIo } from '../../support/fake-service-io.js';
 
-const config = (roles: RoleSpec[]): DaemonConfig => freeze({ roles, logLevel: 'info', tickSec: 30, origin: { kind: 'flags' } });
+const config = (roles: RoleSpec[]): DaemonConfig => freeze({ roles, ...daemonSettings({}, {}), origin: { kind: 'flags' } });
 
 t.test('errors use the CLI format', async (t) => {
   const io = fakeServiceIo();

@@ -1,0 +1,88 @@
+/**
+ * Warns before a credential runs out while refreshes are failing, so the user can act
+ * (renew SSO, fix the network) before clients see errors: a warn log line always, a
+ * desktop notification where one is available, and the user's own hook. At most one
+ * notice per role per credential, however long the failure lasts.
+ */
+import type { Logger } from 'pino';
+import type { Clock } from '../clock.js';
+import type { RefresherStatus } from '../refresher/refresher.js';
+
+export interface ExpiryNotice {
+  readonly role: string;
+  readonly expiresAtMs: number;
+  readonly leftSec: number;
+  readonly code: string | undefined;
+  readonly message: string;
+  readonly hint: string | undefined;
+}
+
+/** Delivers a notice beyond the log (desktop, hook); must not throw. */
+export type Notifier = (notice: ExpiryNotice) => void;
+
+export interface WatchedRole {
+  readonly roleName: string;
+  status(): RefresherStatus;
+}
+
+export interface ExpiryWarningOptions {
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly roles: () => readonly WatchedRole[];
+  readonly notify: Notifier;
+  /** Warn when this little is left (seconds). */
+  readonly horizonSec: number;
+  /** How often to look (ms). */
+  readonly intervalMs?: number;
+}
+
+export const DEFAULT_EXPIRY_WARNING_SEC = 600;
+
+export function describeNotice(role: string, leftSec: number, status: RefresherStatus): string {
+  const minutes = Math.max(0, Math.round(leftSec / 60));
+  const why = status.lastError === undefined ? 'refreshing is failing' : `refreshing fails: ${status.lastError.message}`;
+  return `imdsd: the ${role} credential expires in ${minutes} min and ${why}`;
+}
+
+export interface ExpiryWatch {
+  /** Looks now (after a failed refresh) as well as on the interval. */
+  check(): void;
+  stop(): void;
+}
+
+/** Starts watching every `intervalMs`. */
+export function watchExpiry(options: ExpiryWarningOptions): ExpiryWatch {
+  const { clock, logger } = options;
+  const intervalMs = options.intervalMs ?? 30_000;
+  const warned = new Map<string, number>();
+  let cancel: (() => void) | undefined;
+
+  function check(): void {
+    cancel?.();
+    const nowMs = clock.now();
+    for (const role of options.roles()) {
+      const status = role.status();
+      if (status.consecutiveFailures === 0 || status.expiresAtMs === undefined) continue;
+      const leftMs = status.expiresAtMs - nowMs;
+      if (leftMs > options.horizonSec * 1000 || warned.get(role.roleName) === status.expiresAtMs) continue;
+      warned.set(role.roleName, status.expiresAtMs);
+      const notice: ExpiryNotice = {
+        role: role.roleName,
+        expiresAtMs: status.expiresAtMs,
+        leftSec: Math.round(leftMs / 1000),
+        code: status.lastError?.code,
+        message: describeNotice(role.roleName, leftMs / 1000, status),
+        hint: status.lastError?.hint,
+      };
+      logger.warn({ event: 'expiry-warning', role: notice.role, leftSec: notice.leftSec, code: notice.code, hint: notice.hint }, notice.message);
+      options.notify(notice);
+    }
+    cancel = clock.setTimer(check, intervalMs);
+  }
+
+  cancel = clock.setTimer(check, intervalMs);
+  return {
+    check,
+    stop: () => cancel?.(),
+  };
+}
