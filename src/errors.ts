@@ -30,6 +30,8 @@ export const ERRORS = {
   IMDSD_ERR_STS_VALIDATION: { status: 503, summary: 'STS rejected the AssumeRole parameters' },
   IMDSD_ERR_REGION: { status: 503, summary: 'the STS region is disabled or unknown' },
   IMDSD_ERR_STS_UNKNOWN: { status: 503, summary: 'STS failed with an unrecognised error' },
+  IMDSD_ERR_MFA_REQUIRED: { status: 503, summary: 'an MFA code is needed to start a session' },
+  IMDSD_ERR_MFA_FAILED: { status: 503, summary: 'STS refused the MFA code' },
   IMDSD_ERR_CONTAINER_AUTH: { status: 401, summary: 'the Authorization header does not carry the container credentials token' },
   IMDSD_ERR_INTERNAL: { status: 500, summary: 'an unexpected internal error' },
   IMDSD_ERR_SHUTTING_DOWN: { status: 503, summary: 'the daemon is shutting down' },

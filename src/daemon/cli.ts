@@ -9,6 +9,7 @@ import { isImdsdError } from '../errors.js';
 import type { CommandContext } from './commands/context.js';
 import { credentialProcessCommand } from './commands/credential-process.js';
 import { envCommand } from './commands/env.js';
+import { mfaCommand } from './commands/mfa.js';
 import { refreshCommand } from './commands/refresh.js';
 import { runCommand } from './commands/run.js';
 import { statusCommand } from './commands/status.js';
@@ -25,6 +26,7 @@ const CLIENT_COMMANDS: Record<string, ClientCommand> = {
   refresh: refreshCommand,
   env: envCommand,
   'credential-process': credentialProcessCommand,
+  mfa: mfaCommand,
 };
 
 function fail(error: unknown): never {

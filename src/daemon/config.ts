@@ -37,6 +37,7 @@ export interface RoleSpec {
   readonly allowCidrs?: readonly string[];
   readonly allowHosts?: readonly string[];
   readonly allowForwarded?: boolean;
+  readonly mfaSessionDurationSec?: number;
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';

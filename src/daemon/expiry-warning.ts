@@ -23,6 +23,8 @@ export type Notifier = (notice: ExpiryNotice) => void;
 export interface WatchedRole {
   readonly roleName: string;
   status(): RefresherStatus;
+  /** When the MFA session behind the role ends, for roles that use one. */
+  mfaSessionEndsAtMs?(): number | undefined;
 }
 
 export interface ExpiryWarningOptions {
@@ -55,12 +57,31 @@ export function watchExpiry(options: ExpiryWarningOptions): ExpiryWatch {
   const { clock, logger } = options;
   const intervalMs = options.intervalMs ?? 30_000;
   const warned = new Map<string, number>();
+  const warnedMfa = new Map<string, number>();
+
+  function checkMfa(role: WatchedRole, nowMs: number): void {
+    const endsAtMs = role.mfaSessionEndsAtMs?.();
+    if (endsAtMs === undefined || endsAtMs - nowMs > options.horizonSec * 1000 || warnedMfa.get(role.roleName) === endsAtMs) return;
+    warnedMfa.set(role.roleName, endsAtMs);
+    const leftSec = Math.max(0, Math.round((endsAtMs - nowMs) / 1000));
+    const notice: ExpiryNotice = {
+      role: role.roleName,
+      expiresAtMs: endsAtMs,
+      leftSec,
+      code: 'IMDSD_ERR_MFA_REQUIRED',
+      message: `imdsd: the MFA session behind ${role.roleName} ends in ${Math.round(leftSec / 60)} min`,
+      hint: `run \`imdsd mfa <code> --role ${role.roleName}\` with a fresh code`,
+    };
+    logger.warn({ event: 'mfa-session-ending', role: notice.role, leftSec, hint: notice.hint }, notice.message);
+    options.notify(notice);
+  }
   let cancel: (() => void) | undefined;
 
   function check(): void {
     cancel?.();
     const nowMs = clock.now();
     for (const role of options.roles()) {
+      checkMfa(role, nowMs);
       const status = role.status();
       if (status.consecutiveFailures === 0 || status.expiresAtMs === undefined) continue;
       const leftMs = status.expiresAtMs - nowMs;

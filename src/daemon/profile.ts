@@ -16,6 +16,10 @@ export interface RoleProfile {
   readonly roleSessionName?: string | undefined;
   readonly durationSeconds?: number | undefined;
   readonly region?: string | undefined;
+  /** The MFA device: the role is assumed with a GetSessionToken session (`imdsd mfa`). */
+  readonly mfaSerial?: string | undefined;
+  /** GetSessionToken DurationSeconds from `mfa_session_duration`, when set. */
+  readonly mfaSessionDurationSec?: number | undefined;
   /** STS endpoint from the profile: `services` → `sts.endpoint_url`, else `endpoint_url`. */
   readonly endpointUrl?: string | undefined;
   /** The profile's own keys, used when source_profile names the profile itself. */
@@ -42,6 +46,17 @@ function configError(file: string, profile: string, problem: string, fix: string
 async function loadFiles(): Promise<{ config: Record<string, Record<string, string | undefined>>; credentials: Record<string, Record<string, string | undefined>> }> {
   const files = await loadSharedConfigFiles({ ignoreCache: true });
   return { config: files.configFile, credentials: files.credentialsFile };
+}
+
+/** A whole number of seconds within bounds, or undefined when the setting is absent. */
+function seconds(section: Record<string, string | undefined>, key: string, min: number, max: number, file: string, profile: string): number | undefined {
+  const raw = str(section, key);
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (!(Number.isInteger(value) && value >= min && value <= max)) {
+    throw configError(file, profile, `${key} ${raw} is not a whole number from ${min} to ${max}`, `fix ${key}`);
+  }
+  return value;
 }
 
 /** The profile's STS endpoint as the SDK's configured-endpoints feature reads it. */
@@ -72,10 +87,6 @@ export async function readRoleProfile(name: string, env: NodeJS.ProcessEnv): Pro
     throw configError(file, name, 'role_arn is missing',
       `add \`role_arn = arn:aws:iam::<account>:role/<name>\` to [profile ${name}], or use --role-arn`);
   }
-  if (str(section, 'mfa_serial') !== undefined) {
-    throw configError(file, name, 'mfa_serial is set, and MFA profiles are not supported yet',
-      'use a profile without mfa_serial (e.g. an SSO source profile)');
-  }
   const sourceProfile = str(section, 'source_profile');
   const credentialSource = str(section, 'credential_source');
   if ((sourceProfile === undefined) === (credentialSource === undefined)) {
@@ -90,10 +101,11 @@ export async function readRoleProfile(name: string, env: NodeJS.ProcessEnv): Pro
   if (sourceProfile !== undefined && sourceProfile !== name && files.config[sourceProfile] === undefined && files.credentials[sourceProfile] === undefined) {
     throw configError(file, name, `source_profile ${sourceProfile} does not exist`, `add [profile ${sourceProfile}] or fix source_profile`);
   }
-  const durationRaw = str(section, 'duration_seconds');
-  const durationSeconds = durationRaw === undefined ? undefined : Number(durationRaw);
-  if (durationSeconds !== undefined && !(Number.isInteger(durationSeconds) && durationSeconds >= 900 && durationSeconds <= 43200)) {
-    throw configError(file, name, `duration_seconds ${durationRaw} is not a whole number from 900 to 43200`, 'fix duration_seconds');
+  const durationSeconds = seconds(section, 'duration_seconds', 900, 43200, file, name);
+  const mfaSerial = str(section, 'mfa_serial');
+  if (mfaSerial !== undefined && credentialSource !== undefined) {
+    throw configError(file, name, 'mfa_serial needs source_profile with long-term keys, not credential_source',
+      'set source_profile to the profile holding your IAM user\'s keys');
   }
   return {
     name,
@@ -104,6 +116,8 @@ export async function readRoleProfile(name: string, env: NodeJS.ProcessEnv): Pro
     roleSessionName: str(section, 'role_session_name'),
     durationSeconds,
     region: str(section, 'region'),
+    mfaSerial,
+    mfaSessionDurationSec: seconds(section, 'mfa_session_duration', 900, 129600, file, name),
     endpointUrl: profileEndpoint(section, files.config),
     accessKeyId: str(section, 'aws_access_key_id'),
     secretAccessKey: str(section, 'aws_secret_access_key'),

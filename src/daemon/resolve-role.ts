@@ -27,6 +27,8 @@ export interface ResolvedRole {
   readonly sessionName: string;
   readonly externalId: string | undefined;
   readonly source: SourceSpec;
+  /** For profiles with mfa_serial: the device and how long one code's session lasts. */
+  readonly mfa: { readonly serialNumber: string; readonly sessionDurationSec: number } | undefined;
   /** The profile to name in `aws sso login --profile …` hints. */
   readonly sourceProfile: string | undefined;
   /**
@@ -37,6 +39,9 @@ export interface ResolvedRole {
   /** Equal keys mean nothing changed across a reload: the credential is kept. */
   readonly key: string;
 }
+
+/** One MFA code's session, unless configured: 12 hours (STS allows up to 36). */
+export const DEFAULT_MFA_SESSION_SEC = 43_200;
 
 /** Used when neither flags, environment nor profile name a region. */
 export const FALLBACK_REGION = 'us-east-1';
@@ -96,6 +101,9 @@ export async function resolveRole(spec: RoleSpec, index: number, env: NodeJS.Pro
     sessionName: spec.sessionName ?? profile?.roleSessionName ?? defaultSessionName(currentUser()),
     externalId: spec.externalId ?? profile?.externalId,
     source,
+    mfa: profile?.mfaSerial === undefined
+      ? undefined
+      : { serialNumber: profile.mfaSerial, sessionDurationSec: spec.mfaSessionDurationSec ?? profile.mfaSessionDurationSec ?? DEFAULT_MFA_SESSION_SEC },
     sourceProfile: source.kind === 'profile' ? source.profile : (env.AWS_PROFILE || undefined),
     endpoint: configuredEndpoint(env, profile?.endpointUrl),
   };

@@ -9,6 +9,7 @@ import { buildImdsApp, imdsTokenCount } from '../imds/app.js';
 import { cronTicker } from '../refresher/cron-ticker.js';
 import { createRefresher, type Refresher } from '../refresher/refresher.js';
 import { sourceLabel, sourceProvider } from '../refresher/source-credentials.js';
+import { createMfaSession, type MfaSession } from '../refresher/mfa-session.js';
 import { createAssumeRole } from '../refresher/sts.js';
 import { listen, type Listener } from './listen.js';
 import { createPeerAdmission } from './peer-identity.js';
@@ -21,6 +22,8 @@ export const STS_DEADLINE_MS = 10_000;
 export interface RoleRuntime {
   readonly role: ResolvedRole;
   readonly refresher: Refresher;
+  /** The MFA session, for roles whose profile has mfa_serial. */
+  readonly mfa: MfaSession | undefined;
   /** Runs the first fetch (whose failure is logged, not fatal). */
   start(carriedOver?: Credential): Promise<CredentialResult>;
   /** Opens the IMDS port. */
@@ -52,26 +55,37 @@ function routeLabel(url: string, status: number): string {
 
 export function createRoleRuntime(role: ResolvedRole, deps: RuntimeDeps): RoleRuntime {
   const logger = deps.logger.child({ role: role.identity.roleName });
+  const failureContext = {
+    roleArn: role.identity.roleArn,
+    sourceLabel: sourceLabel(role.source),
+    sourceProfile: role.sourceProfile,
+    region: role.identity.region,
+  };
+  const stsAccess = { region: role.identity.region, endpoint: role.endpoint, deadlineMs: STS_DEADLINE_MS };
+  // With mfa_serial, the source keys only ever call GetSessionToken; AssumeRole signs
+  // with the MFA session.
+  const mfa = role.mfa === undefined ? undefined : createMfaSession({
+    ...stsAccess,
+    credentials: sourceProvider(role.source),
+    roleName: role.identity.roleName,
+    serialNumber: role.mfa.serialNumber,
+    durationSec: role.mfa.sessionDurationSec,
+    clock: deps.clock,
+    failureContext,
+  });
   const assumeRole = createAssumeRole({
+    ...stsAccess,
     roleArn: role.identity.roleArn,
     sessionName: role.sessionName,
     externalId: role.externalId,
-    region: role.identity.region,
-    credentials: sourceProvider(role.source),
-    endpoint: role.endpoint,
-    deadlineMs: STS_DEADLINE_MS,
+    credentials: mfa?.provider ?? sourceProvider(role.source),
   });
   const refresher = createRefresher({
     identity: role.identity,
     assumeRole,
     clock: deps.clock,
     logger: logger.child({ component: 'refresher' }),
-    failureContext: {
-      roleArn: role.identity.roleArn,
-      sourceLabel: sourceLabel(role.source),
-      sourceProfile: role.sourceProfile,
-      region: role.identity.region,
-    },
+    failureContext,
     ticker: cronTicker(deps.tickSec),
     durationSec: role.durationSec,
     refreshBeforeSec: role.refreshBeforeSec,
@@ -104,6 +118,7 @@ export function createRoleRuntime(role: ResolvedRole, deps: RuntimeDeps): RoleRu
   return {
     role,
     refresher,
+    mfa,
     async start(carriedOver) {
       if (carriedOver !== undefined) refresher.adopt(carriedOver);
       return refresher.start();

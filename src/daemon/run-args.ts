@@ -23,6 +23,7 @@ export const RUN_OPTIONS = {
   'allow-cidr': { type: 'string', multiple: true },
   'allow-host': { type: 'string', multiple: true },
   'allow-forwarded': { type: 'boolean' },
+  'mfa-session-duration': { type: 'string' },
   tick: { type: 'string' },
   config: { type: 'string' },
   'log-level': { type: 'string' },
@@ -40,7 +41,7 @@ const FLAG_OF_FIELD: Record<string, string> = {
   region: '--region', durationSec: '--duration', refreshBeforeSec: '--refresh-before', sessionName: '--session-name',
   externalId: '--external-id', imdsV1: '--imds-v1', allowUids: '--allow-uid', allowCidrs: '--allow-cidr',
   allowHosts: '--allow-host', allowForwarded: '--allow-forwarded', expiryWarningSec: '--expiry-warning',
-  onExpiryWarning: '--on-expiry-warning', desktopNotify: '--no-desktop-notify', tickSec: '--tick', logLevel: '--log-level',
+  onExpiryWarning: '--on-expiry-warning', desktopNotify: '--no-desktop-notify', mfaSessionDurationSec: '--mfa-session-duration', tickSec: '--tick', logLevel: '--log-level',
 };
 
 const flagNamer: FieldNamer = (path, property) => {
@@ -81,7 +82,7 @@ export function parseRunArgs(argv: string[]) {
 }
 
 const ROLE_FLAGS = ['profile', 'role-arn', 'role-name', 'port', 'host', 'region', 'duration', 'refresh-before',
-  'session-name', 'external-id', 'imds-v1', 'tick', 'allow-uid', 'allow-cidr', 'allow-host', 'allow-forwarded'] as const;
+  'session-name', 'external-id', 'imds-v1', 'tick', 'allow-uid', 'allow-cidr', 'allow-host', 'allow-forwarded', 'mfa-session-duration'] as const;
 
 /** Builds the config from flags (or from --config), reading AWS_PROFILE for the default profile. */
 export async function configFromFlags(flags: RunFlags, env: NodeJS.ProcessEnv): Promise<DaemonConfig> {
@@ -122,6 +123,7 @@ export async function configFromFlags(flags: RunFlags, env: NodeJS.ProcessEnv): 
     allowCidrs: flags['allow-cidr'],
     allowHosts: flags['allow-host'],
     allowForwarded: flags['allow-forwarded'],
+    mfaSessionDurationSec: numeric(flags['mfa-session-duration']),
   });
   const raw = dropUndefined({ roles: [role], tickSec: numeric(flags.tick), ...settings });
   const checked = checkConfig(raw, 'imdsd run', flagNamer);

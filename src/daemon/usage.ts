@@ -12,6 +12,7 @@ Commands:
   refresh              force a refresh now (--role NAME)
   env                  print the shell exports (--shell, --ecs) for eval "$(imdsd env)"
   credential-process   print credential_process JSON (--role NAME) for ~/.aws/config
+  mfa CODE             start the MFA session of a role whose profile has mfa_serial
   version              print the version
 
 Then, in the shell that runs AWS tools:

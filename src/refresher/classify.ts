@@ -37,6 +37,9 @@ const NETWORK = new Set([
 ]);
 const TIMEOUT = new Set(['TimeoutError', 'AbortError', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'RequestTimeoutError']);
 
+/** imdsd's own errors that only a person can clear (`imdsd mfa` brings a retry at once). */
+const WAITS_FOR_PERSON = new Set<string>(['IMDSD_ERR_MFA_REQUIRED', 'IMDSD_ERR_MFA_FAILED']);
+
 /** The STS error code of an SDK exception (`ExpiredTokenException` → `ExpiredToken`). */
 function stsCode(err: Record<string, unknown>): string | undefined {
   // A plain `Error` (the SDK's deserialization failures) names no STS code.
@@ -84,7 +87,7 @@ function firstLine(text: string): string {
 
 /** Classifies one failure of an AssumeRole attempt. */
 export function classifyStsFailure(thrown: unknown, ctx: FailureContext): ClassifiedError {
-  if (thrown instanceof ImdsdError) return { error: thrown, retry: 'fast' };
+  if (thrown instanceof ImdsdError) return { error: thrown, retry: WAITS_FOR_PERSON.has(thrown.code) ? 'slow' : 'fast' };
   const err: Record<string, unknown> = typeof thrown === 'object' && thrown !== null ? (thrown as Record<string, unknown>) : {};
   const message = typeof err.message === 'string' ? err.message : String(thrown);
   const name = typeof err.name === 'string' ? err.name : '';

@@ -1,109 +1,27 @@
 /**
- * One role's AssumeRole call through @aws-sdk/client-sts, with a hard deadline and
- * the response checked and mapped once into the domain's credential shape.
+ * One role's AssumeRole call: the parameters fixed per role, the duration per attempt
+ * (the refresher lowers it to 3600 s when role chaining refuses more).
  */
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
-import { ImdsdError } from '../errors.js';
+import { AssumeRoleCommand } from '@aws-sdk/client-sts';
+import { createStsSender, type IssuedCredential, type StsClientOptions } from './sts-client.js';
 
-/** What STS issued, before imdsd stamps it with its own receive time. */
-export interface IssuedCredential {
-  readonly accessKeyId: string;
-  readonly secretAccessKey: string;
-  readonly sessionToken: string;
-  readonly expiresAtMs: number;
-  /** STS time of the answer (its Date header) in ms, when it sent one. */
-  readonly stsDateMs?: number | undefined;
-}
+export type { IssuedCredential } from './sts-client.js';
 
 export type AssumeRoleFn = (durationSec: number | undefined) => Promise<IssuedCredential>;
 
-export interface StsCallOptions {
+export interface StsCallOptions extends StsClientOptions {
   readonly roleArn: string;
   readonly sessionName: string;
   readonly externalId?: string | undefined;
-  readonly region: string;
-  readonly credentials: AwsCredentialIdentityProvider;
-  /**
-   * An explicit STS endpoint (a profile's endpoint_url). Without it the SDK's own rules
-   * apply: AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, AWS_PROFILE's settings, regional.
-   */
-  readonly endpoint?: string | undefined;
-  /** Each call fails after this long, whatever the network does. */
-  readonly deadlineMs: number;
-}
-
-/** The guard on STS's answer: all four parts present, an expiry that parses. */
-function toIssued(output: unknown, stsDateMs: number | undefined): IssuedCredential {
-  const creds = (output as { Credentials?: Record<string, unknown> } | undefined)?.Credentials;
-  const expiration = creds?.Expiration;
-  const expiresAtMs = expiration instanceof Date ? expiration.getTime() : Number.NaN;
-  if (
-    creds === undefined ||
-    typeof creds.AccessKeyId !== 'string' || creds.AccessKeyId === '' ||
-    typeof creds.SecretAccessKey !== 'string' || creds.SecretAccessKey === '' ||
-    typeof creds.SessionToken !== 'string' || creds.SessionToken === '' ||
-    !Number.isFinite(expiresAtMs)
-  ) {
-    throw new ImdsdError('IMDSD_ERR_STS_MALFORMED', 'STS answered AssumeRole without a complete credential');
-  }
-  return {
-    accessKeyId: creds.AccessKeyId,
-    secretAccessKey: creds.SecretAccessKey,
-    sessionToken: creds.SessionToken,
-    expiresAtMs,
-    stsDateMs,
-  };
-}
-
-/**
- * Rejects with the signal's reason when it fires. The SDK honours `abortSignal` only in
- * its HTTP handler, not while it resolves the source credentials (SSO, credential_process),
- * which can hang as well.
- */
-function whenAborted(signal: AbortSignal): Promise<never> {
-  return new Promise((_resolve, reject) => {
-    signal.addEventListener('abort', () => reject(signal.reason), { once: true });
-  });
-}
-
-function parseHttpDate(value: unknown): number | undefined {
-  if (typeof value !== 'string') return undefined;
-  const ms = Date.parse(value);
-  return Number.isFinite(ms) ? ms : undefined;
 }
 
 /** Builds the AssumeRole function for one role; the STS client is created once. */
 export function createAssumeRole(options: StsCallOptions): AssumeRoleFn {
-  const client = new STSClient({
-    region: options.region,
-    credentials: options.credentials,
-    ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
-    // imdsd retries on its own schedule, with backoff across attempts.
-    maxAttempts: 1,
-    requestHandler: { connectionTimeout: options.deadlineMs, requestTimeout: options.deadlineMs },
-  });
-  let stsDateMs: number | undefined;
-  client.middlewareStack.add(
-    (next) => async (args) => {
-      const result = await next(args);
-      const response = result.response as { headers?: Record<string, unknown> } | undefined;
-      stsDateMs = parseHttpDate(response?.headers?.date);
-      return result;
-    },
-    { step: 'deserialize', name: 'imdsdStsDate', priority: 'low' },
-  );
-
-  return async (durationSec) => {
-    stsDateMs = undefined;
-    const command = new AssumeRoleCommand({
-      RoleArn: options.roleArn,
-      RoleSessionName: options.sessionName,
-      ...(options.externalId === undefined ? {} : { ExternalId: options.externalId }),
-      ...(durationSec === undefined ? {} : { DurationSeconds: durationSec }),
-    });
-    const signal = AbortSignal.timeout(options.deadlineMs);
-    const output = await Promise.race([client.send(command, { abortSignal: signal }), whenAborted(signal)]);
-    return toIssued(output, stsDateMs);
-  };
+  const send = createStsSender(options);
+  return (durationSec) => send('AssumeRole', (client, abortSignal) => client.send(new AssumeRoleCommand({
+    RoleArn: options.roleArn,
+    RoleSessionName: options.sessionName,
+    ...(options.externalId === undefined ? {} : { ExternalId: options.externalId }),
+    ...(durationSec === undefined ? {} : { DurationSeconds: durationSec }),
+  }), { abortSignal }));
 }

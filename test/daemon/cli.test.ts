@@ -51,11 +51,11 @@ t.test('configuration errors exit 78 with one line naming the field and the fix'
   oneCleanLine(t, bad.stderr, 'bad flag');
   t.match(bad.stderr, /--port must be integer \(fix: /, 'names the flag and the fix');
 
-  const files = writeAwsFiles('[profile mfa]\nrole_arn = arn:aws:iam::123456789012:role/dev\nsource_profile = mfa\nmfa_serial = arn:aws:iam::1:mfa/x\n');
-  const mfa = await exitOf(['run', '--profile', 'mfa'], cleanEnv(files.env));
-  t.equal(mfa.code, 78, 'an MFA profile exits 78');
-  oneCleanLine(t, mfa.stderr, 'mfa profile');
-  t.match(mfa.stderr, new RegExp(`${files.configFile}: profile mfa: mfa_serial`), 'names the file, the profile and the field');
+  const files = writeAwsFiles('[profile noarn]\nsource_profile = noarn\n');
+  const noArn = await exitOf(['run', '--profile', 'noarn'], cleanEnv(files.env));
+  t.equal(noArn.code, 78, 'a profile without role_arn exits 78');
+  oneCleanLine(t, noArn.stderr, 'profile without role_arn');
+  t.match(noArn.stderr, new RegExp(`${files.configFile}: profile noarn: role_arn is missing`), 'names the file, the profile and the field');
 
   const missing = await exitOf(['run', '--config', '/nonexistent/imdsd.json']);
   t.equal(missing.code, 78, 'a missing config file exits 78');

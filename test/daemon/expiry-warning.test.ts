@@ -57,3 +57,27 @@ t.test('the notice text says how long and why', async (t) => {
   t.equal(describeNotice('dev', -5, { state: 'expired', consecutiveFailures: 1 }), 'imdsd: the dev credential expires in 0 min and refreshing is failing',
     'never negative, and without an error message');
 });
+
+t.test('an MFA session about to end is announced once, with the command to run', async (t) => {
+  const clock = new FakeClock();
+  const notices: ExpiryNotice[] = [];
+  let endsAtMs: number | undefined;
+  const watch = watchExpiry({
+    clock,
+    logger: pino({ level: 'silent' }),
+    roles: () => [{ roleName: 'dev', status: () => ({ state: 'fresh', consecutiveFailures: 0 }), mfaSessionEndsAtMs: () => endsAtMs }],
+    notify: (notice) => notices.push(notice),
+    horizonSec: 600,
+  });
+  t.teardown(() => watch.stop());
+  await clock.advance(60_000);
+  t.equal(notices.length, 0, 'no session yet: nothing to announce');
+  endsAtMs = clock.now() + 30 * 60_000;
+  await clock.advance(15 * 60_000);
+  t.equal(notices.length, 0, 'more than the horizon left');
+  await clock.advance(10 * 60_000);
+  t.equal(notices.length, 1, 'announced inside the horizon');
+  t.match(notices[0], { code: 'IMDSD_ERR_MFA_REQUIRED', hint: /imdsd mfa <code> --role dev/, message: /MFA session behind dev ends in \d+ min/ }, 'with the command');
+  await clock.advance(10 * 60_000);
+  t.equal(notices.length, 1, 'once per session');
+});

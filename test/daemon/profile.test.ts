@@ -26,6 +26,18 @@ credential_source = Environment
 role_arn = arn:aws:iam::123456789012:role/dev
 source_profile = base
 mfa_serial = arn:aws:iam::111111111111:mfa/me
+mfa_session_duration = 129600
+
+[profile mfaenv]
+role_arn = arn:aws:iam::123456789012:role/dev
+credential_source = Environment
+mfa_serial = arn:aws:iam::111111111111:mfa/me
+
+[profile mfalong]
+role_arn = arn:aws:iam::123456789012:role/dev
+source_profile = base
+mfa_serial = arn:aws:iam::111111111111:mfa/me
+mfa_session_duration = 200000
 
 [profile norole]
 source_profile = base
@@ -74,7 +86,11 @@ t.test('a role profile is read with every optional setting', async (t) => {
     name: 'dev', roleArn: 'arn:aws:iam::123456789012:role/dev', sourceProfile: 'base', credentialSource: undefined,
     externalId: 'ext-1', roleSessionName: 'me', durationSeconds: 7200, region: 'eu-west-1',
     accessKeyId: undefined, secretAccessKey: undefined, sessionToken: undefined,
+    mfaSerial: undefined, mfaSessionDurationSec: undefined, endpointUrl: undefined,
   }, 'all settings');
+  const mfa = await readRoleProfile('mfa', process.env);
+  t.equal(mfa.mfaSerial, 'arn:aws:iam::111111111111:mfa/me', 'mfa_serial');
+  t.equal(mfa.mfaSessionDurationSec, 129600, 'mfa_session_duration, up to 36 hours');
   t.equal((await readRoleProfile('envsrc', process.env)).credentialSource, 'Environment', 'credential_source');
 });
 
@@ -83,7 +99,8 @@ t.test('profile problems are configuration errors naming the file, the profile a
   withEnv(t, files.env);
   const cases: Array<[string, RegExp, RegExp]> = [
     ['nope', /profile nope: no such profile/, /pick one of: .*dev/],
-    ['mfa', /mfa_serial is set, and MFA profiles are not supported yet/, /without mfa_serial/],
+    ['mfaenv', /mfa_serial needs source_profile with long-term keys, not credential_source/, /IAM user's keys/],
+    ['mfalong', /mfa_session_duration 200000 is not a whole number from 900 to 129600/, /fix mfa_session_duration/],
     ['norole', /role_arn is missing/, /--role-arn/],
     ['nosource', /neither source_profile nor credential_source/, /set exactly one/],
     ['both', /both source_profile and credential_source/, /set exactly one/],

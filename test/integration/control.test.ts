@@ -117,7 +117,7 @@ t.test('env prints the endpoint and NO_PROXY for each shell', async (t) => {
   const bash = await cli(['env', '--shell', 'bash'], { ...env, NO_PROXY: 'corp.example' });
   t.equal(bash.code, 0, 'exit 0');
   t.match(bash.stdout, new RegExp(`^export AWS_EC2_METADATA_SERVICE_ENDPOINT='http://localhost:${port}/'$`, 'm'), 'bash endpoint');
-  t.match(bash.stdout, /^export NO_PROXY='corp\.example,localhost,127\.0\.0\.1,::1'$/m, 'NO_PROXY keeps the user\'s entries and adds loopback');
+  t.match(bash.stdout, /^export NO_PROXY='corp\.example,localhost,127\.0\.0\.1,::1,\[::1\]'$/m, 'NO_PROXY keeps the user\'s entries and adds loopback');
   t.match(bash.stdout, /^export no_proxy=/m, 'lower-case no_proxy too');
   const fish = await cli(['env', '--shell', 'fish'], env);
   t.match(fish.stdout, /^set -gx AWS_EC2_METADATA_SERVICE_ENDPOINT 'http:\/\/localhost:\d+\/';$/m, 'fish');
@@ -205,6 +205,7 @@ t.test('env --ecs connects the SDK through the container-credentials endpoint', 
   t.equal(statSync(String(tokenFile)).mode & 0o777, 0o600, 'the token file is 0600');
   t.notMatch(token, /[\r\n]/, 'with no newline for an SDK to send');
   t.ok(token.length >= 40, 'and a long random token');
+  t.match(run.stdout, new RegExp(`^export AWS_CONTAINER_AUTHORIZATION_TOKEN='${token}'$`, 'm'), 'and the token itself, for clients that read only the variable');
   const client = await new Promise<string>((resolve) => {
     execFile(process.execPath, [join(REPO_ROOT, 'dist', 'test', 'support', 'sdk-client.js')], {
       env: cleanEnv({
@@ -216,4 +217,19 @@ t.test('env --ecs connects the SDK through the container-credentials endpoint', 
   });
   t.match(client, /"ok":true/, `the SDK used the ECS endpoint: ${client}`);
   t.match(client, /assumed-role\/dev\//, 'and STS accepted the credential');
+});
+
+t.test('the ECS token survives a daemon restart, so exported copies stay valid', async (t) => {
+  const sts = await startStsServer();
+  t.teardown(() => sts.close());
+  const env = cleanEnv({ AWS_ACCESS_KEY_ID: DEFAULT_USER.accessKeyId, AWS_SECRET_ACCESS_KEY: DEFAULT_USER.secretAccessKey, AWS_ENDPOINT_URL_STS: sts.url });
+  const tokenOf = async (): Promise<string> => {
+    const daemon = await startDaemonProcess(['--role-arn', DEFAULT_ROLE_ARN, '--port', '0'], env);
+    const token = /^export AWS_CONTAINER_AUTHORIZATION_TOKEN='([^']+)'$/m.exec((await cli(['env', '--ecs', '--shell', 'bash'], env)).stdout)?.[1] ?? '';
+    t.equal(await daemon.stop(), 0, 'clean stop');
+    return token;
+  };
+  const first = await tokenOf();
+  t.match(first, /^[A-Za-z0-9_-]{43}$/, 'a 256-bit token');
+  t.equal(await tokenOf(), first, 'the same token after a restart');
 });

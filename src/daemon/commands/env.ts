@@ -5,6 +5,7 @@
  * because botocore sends IMDS calls through HTTP(S)_PROXY otherwise.
  * Meant for `eval "$(imdsd env)"` in a shell profile.
  */
+import { readFile } from 'node:fs/promises';
 import { ImdsdError } from '../../errors.js';
 import { callControl } from '../control/control-client.js';
 import { containerTokenPath } from '../control/container-token.js';
@@ -22,7 +23,8 @@ const OPTIONS = {
 
 const SHELLS = ['bash', 'zsh', 'fish', 'powershell'] as const;
 type Shell = (typeof SHELLS)[number];
-const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '::1'];
+/** `[::1]` too: botocore matches NO_PROXY against the URL's bracketed host. */
+const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '::1', '[::1]'];
 const DEFAULT_PORT = 1338;
 
 /** Quotes a value for the shell: single quotes, with embedded ones escaped per shell. */
@@ -105,6 +107,10 @@ export async function envCommand(argv: string[], ctx: CommandContext): Promise<n
       lines.push(assignment(shell, 'AWS_CONTAINER_CREDENTIALS_FULL_URI',
         `http://127.0.0.1:${target.port}${containerCredentialsPath(target.roleName)}`));
       lines.push(assignment(shell, 'AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE', target.tokenFile));
+      // botocore < 1.32 and the AWS CLI builds on it read only the variable; the token
+      // survives daemon restarts (container-token.ts), so a copy in the shell stays valid.
+      const token = await readFile(target.tokenFile, 'utf8').catch(() => undefined);
+      if (token !== undefined) lines.push(assignment(shell, 'AWS_CONTAINER_AUTHORIZATION_TOKEN', token));
     } else {
       lines.push(assignment(shell, 'AWS_EC2_METADATA_SERVICE_ENDPOINT', `http://localhost:${target.port}/`));
     }

@@ -8,7 +8,7 @@ import { systemClock } from '../../clock.js';
 import { isImdsdError } from '../../errors.js';
 import { buildControlApp } from '../control/control-server.js';
 import { listenControl, type ControlListener } from '../control/control-listen.js';
-import { containerTokenPath, newContainerToken, writeContainerToken } from '../control/container-token.js';
+import { containerTokenPath, reusableContainerToken, writeContainerToken } from '../control/container-token.js';
 import { controlSocketPath } from '../control/socket-path.js';
 import { createDaemon, type Daemon } from '../daemon.js';
 import type { RoleRuntime } from '../role-runtime.js';
@@ -72,13 +72,13 @@ export async function runCommand(argv: string[], version: string): Promise<void>
       if (!outcome.ok) setImmediate(() => warnings?.check());
     },
   };
-  const containerToken = newContainerToken();
+  const socketPath = controlSocketPath(process.env, homedir(), flags['control-socket']);
+  const tokenFile = containerTokenPath(socketPath);
+  const containerToken = await reusableContainerToken(tokenFile, currentUid());
   const running = await createDaemon(config, {
     env: process.env, clock: systemClock, logger, metrics, containerToken, ownerUid: currentUid(),
   });
   daemon = running;
-  const socketPath = controlSocketPath(process.env, homedir(), flags['control-socket']);
-  const tokenFile = containerTokenPath(socketPath);
   const control: ControlListener = await listenControl(
     buildControlApp({ runtimes, metrics, version, startedAtMs, now: systemClock.now, containerTokenFile: tokenFile }),
     socketPath,
@@ -90,7 +90,11 @@ export async function runCommand(argv: string[], version: string): Promise<void>
   warnings = watchExpiry({
     clock: systemClock,
     logger,
-    roles: () => runtimes().map((runtime) => ({ roleName: runtime.role.identity.roleName, status: runtime.refresher.status })),
+    roles: () => runtimes().map((runtime) => ({
+      roleName: runtime.role.identity.roleName,
+      status: runtime.refresher.status,
+      mfaSessionEndsAtMs: () => runtime.mfa?.expiresAtMs(),
+    })),
     notify: createNotifier({
       platform: process.platform, hook: config.onExpiryWarning, desktop: config.desktopNotify, logger, env: process.env,
     }),

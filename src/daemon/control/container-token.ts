@@ -1,11 +1,14 @@
 /**
- * The ECS endpoint's authorization token: random per daemon start, written without a
- * trailing newline (SDKs send the file's bytes as the header, and CR/LF is refused) to a
- * 0600 file beside the control socket, whose path AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE
- * names. Written to a temporary name and renamed, so no reader sees half a token.
+ * The ECS endpoint's authorization token: random, written without a trailing newline
+ * (SDKs send the file's bytes as the header, and CR/LF is refused) to a 0600 file beside
+ * the control socket, whose path AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE names. Written to
+ * a temporary name and renamed, so no reader sees half a token. A daemon restart keeps
+ * a well-formed private token it finds, so shells that copied it into
+ * AWS_CONTAINER_AUTHORIZATION_TOKEN (older botocore reads only that) keep working; on
+ * tmpfs ($XDG_RUNTIME_DIR) it is new after every login.
  */
 import { randomBytes } from 'node:crypto';
-import { rename, writeFile } from 'node:fs/promises';
+import { readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
 export const TOKEN_FILE_NAME = 'ecs-token';
@@ -14,8 +17,18 @@ export function containerTokenPath(controlSocketPath: string): string {
   return join(dirname(controlSocketPath), TOKEN_FILE_NAME);
 }
 
+const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
+
 export function newContainerToken(): string {
   return randomBytes(32).toString('base64url');
+}
+
+/** The token already in `path` when it is ours, private and well formed; else a new one. */
+export async function reusableContainerToken(path: string, uid: number | undefined): Promise<string> {
+  const info = await stat(path).catch(() => undefined);
+  if (info === undefined || (info.mode & 0o077) !== 0 || (uid !== undefined && info.uid !== uid)) return newContainerToken();
+  const text = await readFile(path, 'utf8').catch(() => '');
+  return TOKEN_SHAPE.test(text) ? text : newContainerToken();
 }
 
 export async function writeContainerToken(path: string, token: string): Promise<void> {

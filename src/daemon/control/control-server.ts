@@ -63,6 +63,27 @@ export function buildControlApp(deps: ControlDeps): FastifyInstance {
     return { results };
   });
 
+  /** `imdsd mfa CODE`: starts the role's MFA session, then refreshes with it at once. */
+  app.post<{ Querystring: { role?: string; code?: string } }>('/v1/mfa', async (request) => {
+    const chosen = pick(deps.runtimes(), request.query.role).filter((runtime) => runtime.mfa !== undefined);
+    const [runtime] = chosen;
+    if (runtime?.mfa === undefined || chosen.length > 1) {
+      throw new ImdsdError('IMDSD_ERR_UNKNOWN_ROLE',
+        chosen.length === 0 ? 'no configured role uses MFA (mfa_serial)' : 'several roles use MFA: name one',
+        { hint: 'pass --role NAME' });
+    }
+    const session = await runtime.mfa.submit(request.query.code ?? '');
+    if (!session.ok) throw session.error;
+    const outcome = await runtime.refresher.refreshNow();
+    return {
+      roleName: runtime.role.identity.roleName,
+      mfaSessionExpiresAt: iso(session.expiresAtMs),
+      ...(outcome.ok
+        ? { ok: true, expiresAt: iso(outcome.credential.expiresAtMs) }
+        : { ok: false, code: outcome.error.code, message: outcome.error.message, hint: outcome.error.hint }),
+    };
+  });
+
   app.get('/healthz', async (_request, reply) => {
     const reasons = unhealthyReasons(status().roles);
     return reasons.length === 0 ? reply.send({ ok: true }) : reply.code(503).send({ ok: false, reasons });

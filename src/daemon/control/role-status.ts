@@ -22,6 +22,9 @@ export interface RoleStatus {
   readonly lastError?: { readonly code: string; readonly message: string; readonly hint?: string | undefined } | undefined;
   readonly clockOffsetMs?: number | undefined;
   readonly durationSec?: number | undefined;
+  /** For MFA roles: when the session from the last `imdsd mfa` ends (absent before one). */
+  readonly mfaSessionExpiresAt?: string | undefined;
+  readonly usesMfa?: boolean;
 }
 
 export interface DaemonStatus {
@@ -55,6 +58,8 @@ export function roleStatus(runtime: RoleRuntime): RoleStatus {
     lastError: status.lastError,
     clockOffsetMs: status.clockOffsetMs,
     durationSec: status.durationSec,
+    usesMfa: runtime.mfa !== undefined,
+    mfaSessionExpiresAt: iso(runtime.mfa?.expiresAtMs()),
   };
 }
 
