@@ -22,7 +22,11 @@ export class FakeClock implements Clock {
   private nextId = 1;
   private timers: Timer[] = [];
 
-  constructor(startWallMs = Date.UTC(2026, 10, 21, 12, 0, 0)) {
+  /**
+   * `settleRounds`: macrotask turns let pass around each timer. Code whose work is only
+   * promises (no I/O) needs 1–2; the default is generous for code that touches sockets.
+   */
+  constructor(startWallMs = Date.UTC(2026, 10, 21, 12, 0, 0), private readonly settleRounds = 20) {
     this.wallMs = startWallMs;
   }
 
@@ -49,7 +53,7 @@ export class FakeClock implements Clock {
   /** Moves both clocks forward by `ms`, firing due timers in order and settling promises. */
   async advance(ms: number): Promise<void> {
     const targetMono = this.monoMs + ms;
-    await settle();
+    await settle(this.settleRounds);
     for (;;) {
       const next = this.timers
         .filter((t) => t.dueMono <= targetMono)
@@ -59,11 +63,11 @@ export class FakeClock implements Clock {
       this.wallMs += next.dueMono - this.monoMs;
       this.monoMs = next.dueMono;
       next.fn();
-      await settle();
+      await settle(this.settleRounds);
     }
     this.wallMs += targetMono - this.monoMs;
     this.monoMs = targetMono;
-    await settle();
+    await settle(this.settleRounds);
   }
 
   /**
