@@ -8,6 +8,7 @@ import { homedir } from 'node:os';
 import { isImdsdError } from '../errors.js';
 import type { CommandContext } from './commands/context.js';
 import { credentialProcessCommand } from './commands/credential-process.js';
+import { doctorCommand } from './commands/doctor.js';
 import { envCommand } from './commands/env.js';
 import { mfaCommand } from './commands/mfa.js';
 import { refreshCommand } from './commands/refresh.js';
@@ -27,6 +28,7 @@ const CLIENT_COMMANDS: Record<string, ClientCommand> = {
   env: envCommand,
   'credential-process': credentialProcessCommand,
   mfa: mfaCommand,
+  doctor: doctorCommand,
 };
 
 function fail(error: unknown): never {

@@ -13,6 +13,7 @@ Commands:
   env                  print the shell exports (--shell, --ecs) for eval "$(imdsd env)"
   credential-process   print credential_process JSON (--role NAME) for ~/.aws/config
   mfa CODE             start the MFA session of a role whose profile has mfa_serial
+  doctor               find why AWS tools in this shell do or do not get imdsd's credentials
   version              print the version
 
 Then, in the shell that runs AWS tools:
