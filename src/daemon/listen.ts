@@ -41,7 +41,10 @@ async function portError(cause: NodeJS.ErrnoException, host: string, port: numbe
 function listenSecondary(app: FastifyInstance, host: string, port: number): Promise<Server> {
   const primary = app.server;
   // The same limits as the primary server that fastify built (see IMDS_LIMITS).
-  const server = createServer({ maxHeaderSize: IMDS_LIMITS.maxHeaderBytes }, (req, res) => app.routing(req, res));
+  const server = createServer({
+    maxHeaderSize: IMDS_LIMITS.maxHeaderBytes, connectionsCheckingInterval: IMDS_LIMITS.timeoutCheckMs,
+  }, (req, res) => app.routing(req, res));
+  server.on('clientError', (_error, socket) => app.server.emit('clientError', _error, socket));
   server.requestTimeout = primary.requestTimeout;
   server.headersTimeout = primary.headersTimeout;
   server.keepAliveTimeout = primary.keepAliveTimeout;

@@ -11,6 +11,7 @@ import Fastify, {
   type FastifyRequest,
   LogController,
 } from 'fastify';
+import type { Duplex } from 'node:stream';
 import type { Clock } from '../clock.js';
 import type { CredentialSource } from '../credentials.js';
 import { type Answer, FORBIDDEN, INTERNAL_ERROR, NOT_FOUND } from './answers.js';
@@ -66,7 +67,15 @@ export const IMDS_LIMITS = {
   idleTimeoutMs: 30_000,
   /** A kept-alive connection waits this long for its next request. */
   keepAliveTimeoutMs: 5_000,
+  /** How often Node enforces the two timeouts above. */
+  timeoutCheckMs: 1_000,
 } as const;
+
+/** What Node itself would answer to these parse and timeout errors. */
+const CLIENT_ERROR_STATUS: Record<string, string> = {
+  HPE_HEADER_OVERFLOW: '431 Request Header Fields Too Large',
+  ERR_HTTP_REQUEST_TIMEOUT: '408 Request Timeout',
+};
 
 /** Framework options that keep fastify out of the way of the IMDS protocol. */
 const fastifyOptions = () => ({
@@ -81,7 +90,22 @@ const fastifyOptions = () => ({
   connectionTimeout: IMDS_LIMITS.idleTimeoutMs,
   keepAliveTimeout: IMDS_LIMITS.keepAliveTimeoutMs,
   requestTimeout: IMDS_LIMITS.requestTimeoutMs,
-  http: { maxHeaderSize: IMDS_LIMITS.maxHeaderBytes, headersTimeout: IMDS_LIMITS.headersTimeoutMs },
+  http: {
+    maxHeaderSize: IMDS_LIMITS.maxHeaderBytes,
+    headersTimeout: IMDS_LIMITS.headersTimeoutMs,
+    // Node checks the header and request timeouts only this often (30 s by default).
+    connectionsCheckingInterval: IMDS_LIMITS.timeoutCheckMs,
+  },
+  // A request already arriving when shutdown starts is answered, not refused with 503:
+  // shutdown loses nothing in flight (new connections are refused by then).
+  return503OnClosing: false,
+  // Node attaches the raw request bytes (which may hold a token) to parse errors; log the
+  // code only, and answer as Node would.
+  clientErrorHandler: (error: NodeJS.ErrnoException, socket: Duplex) => {
+    const status = CLIENT_ERROR_STATUS[error.code ?? ''] ?? '400 Bad Request';
+    if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    else socket.destroy();
+  },
 });
 
 function send(reply: FastifyReply, answer: Answer): void {

@@ -55,7 +55,8 @@ function hostName(host: string): string {
  * (EC2 user guide, "Use IMDSv2").
  */
 export function isForwarded(headers: IncomingHttpHeaders): boolean {
-  return headers['x-forwarded-for'] !== undefined;
+  // RFC 7239's `Forwarded` says the same as X-Forwarded-For, and some proxies send only it.
+  return headers['x-forwarded-for'] !== undefined || headers.forwarded !== undefined;
 }
 
 /**

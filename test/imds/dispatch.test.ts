@@ -99,7 +99,6 @@ t.test('hostile or broken paths are a 404 and nothing breaks', async (t) => {
     '/latest/meta-data/placement/region%00',
     '/latest/%E0%A4%A',
     '/latest/%zz',
-    `/latest/${'a'.repeat(10_240)}`,
     '/latest/meta-data/iam/security-credentials/other-role',
     '/latest/meta-data/iam/security-credentials/dev-admin/extra',
     '/LATEST/meta-data/placement/region',
@@ -107,6 +106,8 @@ t.test('hostile or broken paths are a 404 and nothing breaks', async (t) => {
   for (const path of paths) {
     t.equal((await imds.call('GET', path, headers)).status, 404, `${path.slice(0, 60)} is a 404`);
   }
+  t.equal((await imds.call('GET', `/latest/${'a'.repeat(10_240)}`, headers)).status, 431,
+    'a 10 KiB path overflows the 8 KiB header limit: 431, as Node answers it');
   t.equal((await imds.call('GET', REGION, headers)).status, 200, 'the server still answers afterwards');
 });
 

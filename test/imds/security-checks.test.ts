@@ -62,6 +62,8 @@ t.test('X-Forwarded-For: token PUTs always refused, GETs unless allowed', async 
   const region = '/latest/meta-data/placement/region';
   t.equal((await strict.call('PUT', '/latest/api/token', { 'x-forwarded-for': '10.0.0.1', 'x-aws-ec2-metadata-token-ttl-seconds': '60' })).status, 403, 'PUT refused');
   t.equal((await strict.call('GET', region, { 'x-forwarded-for': '10.0.0.1', 'x-aws-ec2-metadata-token': token })).status, 403, 'GET refused by default');
+  t.equal((await strict.call('PUT', '/latest/api/token', { forwarded: 'for=10.0.0.1', 'x-aws-ec2-metadata-token-ttl-seconds': '60' })).status, 403,
+    'RFC 7239 Forwarded is a proxy too');
   const relaxed = await startImds(t, { allowForwarded: true });
   const relaxedToken = await relaxed.token();
   t.equal((await relaxed.call('GET', region, { 'x-forwarded-for': '10.0.0.1', 'x-aws-ec2-metadata-token': relaxedToken })).status, 200, 'GET served when configured');

@@ -7,6 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { describeLeaks, findLeaks } from './security-leaks.js';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', ...(import.meta.url.includes('/dist/') ? ['..'] : []));
 export const CLI = join(REPO_ROOT, 'dist', 'src', 'daemon', 'cli.js');
@@ -18,6 +19,10 @@ export interface DaemonProcess {
   readonly lines: LogLine[];
   /** Everything written to stdout/stderr that was not a JSON log line. */
   readonly stderr: () => string;
+  /** Every line the daemon wrote, stdout and stderr, JSON or not, as written. */
+  readonly output: string[];
+  /** Resolves once the process has exited and its stdout and stderr are drained. */
+  readonly drained: Promise<void>;
   /** Resolves with the first log line matching, or rejects after `timeoutMs`. */
   waitFor(match: (line: LogLine) => boolean, timeoutMs?: number): Promise<LogLine>;
   /** Resolves with the exit code (or signal name). */
@@ -37,7 +42,9 @@ export function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS
 export function runCli(args: string[], env: NodeJS.ProcessEnv): DaemonProcess {
   const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: LogLine[] = [];
+  const output: string[] = [];
   let errText = '';
+  let errBuffered = '';
   const waiters: Array<{ match: (line: LogLine) => boolean; resolve: (line: LogLine) => void }> = [];
   let buffered = '';
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
@@ -46,6 +53,7 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv): DaemonProcess {
     while ((nl = buffered.indexOf('\n')) >= 0) {
       const text = buffered.slice(0, nl);
       buffered = buffered.slice(nl + 1);
+      output.push(text);
       let line: LogLine;
       try {
         line = JSON.parse(text) as LogLine;
@@ -62,8 +70,20 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv): DaemonProcess {
       }
     }
   });
+  child.stdout?.on('end', () => {
+    if (buffered !== '') output.push(buffered);
+  });
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
     errText += chunk;
+    const parts = (errBuffered + chunk).split('\n');
+    errBuffered = parts.pop() ?? '';
+    output.push(...parts);
+  });
+  child.stderr?.on('end', () => {
+    if (errBuffered !== '') output.push(errBuffered);
+  });
+  const drained = new Promise<void>((resolveDrained) => {
+    child.on('close', () => resolveDrained());
   });
   const exited = new Promise<number | string>((resolveExit) => {
     child.on('exit', (code, signal) => resolveExit(code ?? signal ?? -1));
@@ -72,6 +92,8 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv): DaemonProcess {
     child,
     lines,
     stderr: () => errText,
+    output,
+    drained,
     exited,
     waitFor(match, timeoutMs = 10_000) {
       const found = lines.find(match);
@@ -97,4 +119,28 @@ export async function startDaemonProcess(args: string[], env: NodeJS.ProcessEnv)
   const proc = runCli(['run', ...args], env);
   const line = await proc.waitFor((l) => l.event === 'listening');
   return Object.assign(proc, { port: Number(line.port) });
+}
+
+interface AuditTest {
+  teardown(fn: () => unknown): void;
+}
+
+/**
+ * Audits a daemon's whole output when the test ends (stopping the daemon first, so its
+ * shutdown lines count): no stdout or stderr line may contain any of `secrets()` (the
+ * fake STS's issuedSecrets(): secret keys, session tokens, full access key ids) nor any
+ * of `extra()` (IMDS tokens the test obtained, the ECS token, source keys). A leak fails
+ * the test from its teardown, naming the line but not the secret. tap runs teardowns
+ * last-registered first and skips the rest after one throws: call this before
+ * registering the other teardowns (closing servers), so that it runs last.
+ */
+export function auditLogs(t: AuditTest, proc: DaemonProcess, secrets: () => string[], extra: () => string[] = () => []): void {
+  t.teardown(async () => {
+    await proc.stop();
+    await proc.drained;
+    const leaks = findLeaks(proc.output, [...secrets(), ...extra()]);
+    if (leaks.length > 0) {
+      throw new Error(`log audit: ${leaks.length} secret(s) in the daemon's ${proc.output.length} output lines\n${describeLeaks(leaks)}`);
+    }
+  });
 }

@@ -27,7 +27,13 @@ export * from './sts-types.js';
 const ACTIONS = new Set(['AssumeRole', 'GetCallerIdentity', 'GetSessionToken']);
 const MAX_BODY = 1 << 20;
 
-export async function startStsServer(options: StsServerOptions = {}): Promise<StsServer> {
+/** The fake STS with what a log audit needs to know. */
+export interface AuditedStsServer extends StsServer {
+  /** Every SecretAccessKey, SessionToken and full ASIA access key id issued so far. */
+  issuedSecrets(): string[];
+}
+
+export async function startStsServer(options: StsServerOptions = {}): Promise<AuditedStsServer> {
   const now = options.now ?? Date.now;
   const state = new StsState({ now, lifetimeSec: options.lifetimeSec, mfaCode: options.mfaCode ?? DEFAULT_MFA_CODE });
   for (const [akid, u] of Object.entries(options.users ?? { [DEFAULT_USER.accessKeyId]: DEFAULT_USER })) {
@@ -212,6 +218,7 @@ export async function startStsServer(options: StsServerOptions = {}): Promise<St
     addUser: (akid, secret, arn) => state.addUser(akid, secret, arn),
     addRole: (arn, opts) => state.addRole(arn, opts),
     revoke: (akid) => state.revoke(akid),
+    issuedSecrets: () => state.issuedSecrets(),
     close: async () => {
       if (closed) return;
       closed = true;

@@ -103,6 +103,8 @@ export class StsState {
   private readonly keys = new Map<string, KeyRecord>();
   private readonly roles = new Map<string, RoleRecord>();
   private readonly revoked = new Set<string>();
+  /** Every credential issued, for log audits (see issuedSecrets). */
+  private readonly issued: IssuedCredentials[] = [];
 
   constructor(private readonly opts: StateOptions) {}
 
@@ -155,6 +157,7 @@ export class StsState {
       // Whole seconds, so what the client reads in <Expiration> is exactly when the key stops working.
       expiresAtMs: Math.floor(now / 1000) * 1000 + (this.opts.lifetimeSec ?? lifetimeSec) * 1000,
     };
+    this.issued.push(creds);
     this.keys.set(creds.accessKeyId, {
       secretAccessKey: creds.secretAccessKey,
       sessionToken: creds.sessionToken,
@@ -219,6 +222,14 @@ export class StsState {
       throw new StsError(403, 'AccessDenied', 'MultiFactorAuthentication failed with invalid MFA one time pass code.');
     }
     return this.issue(caller, duration ?? 43200);
+  }
+
+  /**
+   * Every secret key, session token and full access key id issued so far: none may
+   * appear in a log (an access key id only as its last four characters).
+   */
+  issuedSecrets(): string[] {
+    return this.issued.flatMap((creds) => [creds.secretAccessKey, creds.sessionToken, creds.accessKeyId]);
   }
 
   getCallerIdentity(caller: Principal): { arn: string; userId: string; account: string } {
