@@ -32,37 +32,76 @@ function isLoopback(address: string | undefined): boolean {
   return address === '::1' || /^(::ffff:)?127\./.test(address);
 }
 
-/** The row of the peer's own socket: its local port is `peerPort`, its remote port ours. */
-async function findPeerRow(procRoot: string, peerPort: number, ourPort: number): Promise<SocketRow | undefined> {
-  const local = `:${peerPort.toString(16).toUpperCase().padStart(4, '0')}`;
-  const remote = `:${ourPort.toString(16).toUpperCase().padStart(4, '0')}`;
-  for (const table of ['tcp', 'tcp6']) {
-    const text = await readFile(`${procRoot}/net/${table}`, 'utf8').catch(() => '');
-    for (const line of text.split('\n')) {
-      const cols = line.trim().split(/\s+/);
-      if (cols[1]?.endsWith(local) && cols[2]?.endsWith(remote) && cols[3] === ESTABLISHED) {
-        return { uid: Number(cols[7]), inode: cols[9] ?? '' };
-      }
+/**
+ * One read serves every caller that arrives while the previous read runs: they all wait
+ * for the next read, which starts after they connected, so each finds its own row. Under
+ * a burst of connections the tables are read a few times, not once per connection.
+ */
+function batched<T>(load: () => Promise<T>): () => Promise<T> {
+  let running: Promise<T> | undefined;
+  let next: Promise<T> | undefined;
+  const start = (): Promise<T> => {
+    running = load().finally(() => {
+      running = undefined;
+    });
+    return running;
+  };
+  return () => {
+    if (running === undefined) return start();
+    next ??= running.catch(() => undefined).then(() => {
+      next = undefined;
+      return start();
+    });
+    return next;
+  };
+}
+
+/** Finds the row by searching for the port, not by splitting every line of a large table. */
+function findInTable(text: string, local: string, remote: string): SocketRow | undefined {
+  const needle = `${local} `;
+  for (let at = text.indexOf(needle); at !== -1; at = text.indexOf(needle, at + 1)) {
+    const lineStart = text.lastIndexOf('\n', at) + 1;
+    const lineEnd = text.indexOf('\n', at);
+    const cols = text.slice(lineStart, lineEnd === -1 ? undefined : lineEnd).trim().split(/\s+/);
+    if (cols[1]?.endsWith(local) && cols[2]?.endsWith(remote) && cols[3] === ESTABLISHED) {
+      return { uid: Number(cols[7]), inode: cols[9] ?? '' };
     }
   }
   return undefined;
 }
 
-/** The process holding socket `inode`: one scan of /proc/<pid>/fd, only when logging. */
-async function processOf(procRoot: string, inode: string): Promise<{ pid: number; command: string } | undefined> {
-  if (inode === '' || inode === '0') return undefined;
-  const wanted = `socket:[${inode}]`;
+/** The row of the peer's own socket: its local port is `peerPort`, its remote port ours. */
+async function findPeerRow(tables: () => Promise<string[]>, peerPort: number, ourPort: number): Promise<SocketRow | undefined> {
+  const local = `:${peerPort.toString(16).toUpperCase().padStart(4, '0')}`;
+  const remote = `:${ourPort.toString(16).toUpperCase().padStart(4, '0')}`;
+  for (const text of await tables()) {
+    const row = findInTable(text, local, remote);
+    if (row !== undefined) return row;
+  }
+  return undefined;
+}
+
+/** Every socket inode held by a process: one scan of /proc/<pid>/fd serves all waiting loggers. */
+async function socketOwners(procRoot: string): Promise<Map<string, number>> {
+  const owners = new Map<string, number>();
   const pids = (await readdir(procRoot).catch(() => [] as string[])).filter((name) => /^\d+$/.test(name));
   for (const pid of pids) {
     const fds = await readdir(`${procRoot}/${pid}/fd`).catch(() => [] as string[]);
     for (const fd of fds) {
-      if ((await readlink(`${procRoot}/${pid}/fd/${fd}`).catch(() => '')) === wanted) {
-        const command = (await readFile(`${procRoot}/${pid}/comm`, 'utf8').catch(() => '')).trim();
-        return { pid: Number(pid), command: command || 'unknown' };
-      }
+      const link = await readlink(`${procRoot}/${pid}/fd/${fd}`).catch(() => '');
+      if (link.startsWith('socket:[')) owners.set(link.slice(8, -1), Number(pid));
     }
   }
-  return undefined;
+  return owners;
+}
+
+/** The process holding socket `inode`, for the hand-out log. */
+async function processOf(owners: () => Promise<Map<string, number>>, procRoot: string, inode: string): Promise<{ pid: number; command: string } | undefined> {
+  if (inode === '' || inode === '0') return undefined;
+  const pid = (await owners()).get(inode);
+  if (pid === undefined) return undefined;
+  const command = (await readFile(`${procRoot}/${pid}/comm`, 'utf8').catch(() => '')).trim();
+  return { pid, command: command || 'unknown' };
 }
 
 function verdict(admitted: boolean, peer: PeerInfo, reason?: string, describe?: () => Promise<PeerInfo>): PeerVerdict {
@@ -77,6 +116,8 @@ function verdict(admitted: boolean, peer: PeerInfo, reason?: string, describe?: 
 
 export function createPeerAdmission(policy: PeerPolicy): AdmitPeer {
   const procRoot = policy.procRoot ?? '/proc';
+  const tables = batched(() => Promise.all(['tcp', 'tcp6'].map((table) => readFile(`${procRoot}/net/${table}`, 'utf8').catch(() => ''))));
+  const owners = batched(() => socketOwners(procRoot));
   const allowed = new Set(policy.allowUids);
   if (policy.ownerUid !== undefined) allowed.add(policy.ownerUid);
   const cidrs = new BlockList();
@@ -93,10 +134,10 @@ export function createPeerAdmission(policy: PeerPolicy): AdmitPeer {
       return verdict(inRange, { address }, inRange ? undefined : 'address outside --allow-cidr');
     }
     if (policy.platform !== 'linux') return verdict(true, { address });
-    const row = await findPeerRow(procRoot, socket.remotePort ?? 0, socket.localPort ?? 0);
+    const row = await findPeerRow(tables, socket.remotePort ?? 0, socket.localPort ?? 0);
     if (row === undefined) return verdict(false, { address }, 'the peer\'s uid could not be found');
     const peer = { address, uid: row.uid };
-    const describe = async (): Promise<PeerInfo> => ({ ...peer, ...(await processOf(procRoot, row.inode)) });
+    const describe = async (): Promise<PeerInfo> => ({ ...peer, ...(await processOf(owners, procRoot, row.inode)) });
     return allowed.has(row.uid)
       ? verdict(true, peer, undefined, describe)
       : verdict(false, peer, `uid ${row.uid} is not the daemon's owner${allowed.size > 1 ? ' nor in --allow-uid' : ''}`, describe);

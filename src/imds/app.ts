@@ -81,6 +81,8 @@ const CLIENT_ERROR_STATUS: Record<string, string> = {
 const fastifyOptions = () => ({
   // Clients poll often; send() logs each request at debug level instead.
   logController: new LogController({ disableRequestLogging: true }),
+  // No child logger per request: with redaction, building one cost ~7 % of CPU under load.
+  childLoggerFactory: (logger: FastifyBaseLogger) => logger,
   // HEAD is routed explicitly, like every other method.
   exposeHeadRoutes: false,
   // No IMDS request carries an id worth trusting; do not read one from headers.
