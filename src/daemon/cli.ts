@@ -7,28 +7,22 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isImdsdError } from '../errors.js';
 import type { CommandContext } from './commands/context.js';
-import { credentialProcessCommand } from './commands/credential-process.js';
-import { doctorCommand } from './commands/doctor.js';
-import { envCommand } from './commands/env.js';
-import { mfaCommand } from './commands/mfa.js';
-import { refreshCommand } from './commands/refresh.js';
-import { runCommand } from './commands/run.js';
-import { statusCommand } from './commands/status.js';
 import { EXIT } from './exit-codes.js';
-import { runInstall } from './service/install.js';
-import { defaultServiceIo } from './service/service-io.js';
-import { runUninstall } from './service/uninstall.js';
 import { USAGE } from './usage.js';
 
 type ClientCommand = (argv: string[], ctx: CommandContext) => Promise<number>;
 
-const CLIENT_COMMANDS: Record<string, ClientCommand> = {
-  status: statusCommand,
-  refresh: refreshCommand,
-  env: envCommand,
-  'credential-process': credentialProcessCommand,
-  mfa: mfaCommand,
-  doctor: doctorCommand,
+/**
+ * Each command is loaded only when it runs: the daemon need not load undici or the
+ * doctor, and `imdsd env` in a shell profile need not load the AWS SDK (start-up time).
+ */
+const CLIENT_COMMANDS: Record<string, () => Promise<ClientCommand>> = {
+  status: async () => (await import('./commands/status.js')).statusCommand,
+  refresh: async () => (await import('./commands/refresh.js')).refreshCommand,
+  env: async () => (await import('./commands/env.js')).envCommand,
+  'credential-process': async () => (await import('./commands/credential-process.js')).credentialProcessCommand,
+  mfa: async () => (await import('./commands/mfa.js')).mfaCommand,
+  doctor: async () => (await import('./commands/doctor.js')).doctorCommand,
 };
 
 function fail(error: unknown): never {
@@ -65,18 +59,22 @@ async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   const client = command === undefined ? undefined : CLIENT_COMMANDS[command];
   if (client !== undefined) {
-    process.exitCode = await client(rest, clientContext());
+    process.exitCode = await (await client())(rest, clientContext());
     return;
   }
   switch (command) {
-    case 'install':
+    case 'install': {
+      const [{ runInstall }, { defaultServiceIo }] = await Promise.all([import('./service/install.js'), import('./service/service-io.js')]);
       process.exitCode = await runInstall(rest, defaultServiceIo());
       return;
-    case 'uninstall':
+    }
+    case 'uninstall': {
+      const [{ runUninstall }, { defaultServiceIo }] = await Promise.all([import('./service/uninstall.js'), import('./service/service-io.js')]);
       process.exitCode = await runUninstall(rest, defaultServiceIo());
       return;
+    }
     case 'run':
-      return runCommand(rest, version());
+      return (await import('./commands/run.js')).runCommand(rest, version());
     case '--version':
     case '-v':
     case 'version':
