@@ -26,6 +26,8 @@ interface SocketRow {
 }
 
 const ESTABLISHED = '01';
+/** At most one /proc/<pid>/fd scan a second for hand-out logs. */
+const OWNER_SCAN_REUSE_MS = 1_000;
 
 function isLoopback(address: string | undefined): boolean {
   if (address === undefined) return false;
@@ -81,6 +83,20 @@ async function findPeerRow(tables: () => Promise<string[]>, peerPort: number, ou
   return undefined;
 }
 
+/**
+ * A scan no older than `maxAgeMs` is reused: the /proc/<pid>/fd scan costs tens of ms on a
+ * busy host, and clients that open a connection per fetch (the AWS CLI) would otherwise
+ * scan continuously. A connection newer than the scan is logged without its pid.
+ */
+function reusedFor<T>(maxAgeMs: number, load: () => Promise<T>): () => Promise<T> {
+  let last: { atMs: number; value: Promise<T> } | undefined;
+  return () => {
+    const nowMs = performance.now();
+    if (last === undefined || nowMs - last.atMs > maxAgeMs) last = { atMs: nowMs, value: load() };
+    return last.value;
+  };
+}
+
 /** Every socket inode held by a process: one scan of /proc/<pid>/fd serves all waiting loggers. */
 async function socketOwners(procRoot: string): Promise<Map<string, number>> {
   const owners = new Map<string, number>();
@@ -117,7 +133,7 @@ function verdict(admitted: boolean, peer: PeerInfo, reason?: string, describe?: 
 export function createPeerAdmission(policy: PeerPolicy): AdmitPeer {
   const procRoot = policy.procRoot ?? '/proc';
   const tables = batched(() => Promise.all(['tcp', 'tcp6'].map((table) => readFile(`${procRoot}/net/${table}`, 'utf8').catch(() => ''))));
-  const owners = batched(() => socketOwners(procRoot));
+  const owners = reusedFor(OWNER_SCAN_REUSE_MS, () => socketOwners(procRoot));
   const allowed = new Set(policy.allowUids);
   if (policy.ownerUid !== undefined) allowed.add(policy.ownerUid);
   const cidrs = new BlockList();
