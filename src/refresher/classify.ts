@@ -4,6 +4,7 @@
  * the ones STS documents (see shared/imds-protocol.md, "STS facts for the refresher").
  */
 import { ImdsdError, type ErrorCode } from '../errors.js';
+import { TIME_SYNC_HINT } from './clock-skew.js';
 
 export type RetryClass = 'fast' | 'slow';
 
@@ -139,7 +140,7 @@ export function classifyStsFailure(thrown: unknown, ctx: FailureContext): Classi
     case 'RequestExpired':
     case 'InvalidSignatureException':
       return make('IMDSD_ERR_CLOCK_SKEW', 'slow', `STS says the request time is wrong (${code}): the local clock is off`,
-        'enable time sync (Linux: `timedatectl set-ntp true`; macOS: `sntp -sS time.apple.com`)', thrown);
+        TIME_SYNC_HINT, thrown);
     case 'RegionDisabled':
       return make('IMDSD_ERR_REGION', 'slow', `STS is not activated in region ${ctx.region}${stsSaid}`,
         'activate the region in IAM account settings, or choose another with --region', thrown);

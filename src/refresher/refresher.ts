@@ -10,6 +10,7 @@ import type { Clock } from '../clock.js';
 import type { Credential, CredentialResult, CredentialSource, RoleIdentity } from '../credentials.js';
 import { ImdsdError } from '../errors.js';
 import { FAST_RETRY, SLOW_RETRY, backoffDelayMs } from './backoff.js';
+import { TIME_SYNC_HINT, isSkewed, measuredOffsetMs } from './clock-skew.js';
 import { classifyStsFailure, type FailureContext, type RetryClass } from './classify.js';
 import { isServable, refreshAtMs } from './policy.js';
 import type { AssumeRoleFn } from './sts.js';
@@ -68,11 +69,7 @@ export interface Refresher extends CredentialSource {
   stop(): void;
 }
 
-/**
- * Beyond this, the local clock is called wrong: expiry is then computed on STS time.
- * The Date header has one-second resolution, so smaller offsets are noise.
- */
-export const CLOCK_SKEW_WARN_MS = 60_000;
+export { CLOCK_SKEW_WARN_MS } from './clock-skew.js';
 
 /** Sleep/wake or a clock step shows as wall time moving unlike monotonic time. */
 const JUMP_THRESHOLD_MS = 5_000;
@@ -132,7 +129,7 @@ export function createRefresher(options: RefresherOptions): Refresher {
       if (!isServable(credential, nowMs)) {
         throw new ImdsdError('IMDSD_ERR_CLOCK_SKEW',
           `STS issued a credential that expires at ${iso(issued.expiresAtMs)}, already expired by the local clock`,
-          { hint: 'enable time sync (Linux: `timedatectl set-ntp true`; macOS: `sntp -sS time.apple.com`)' });
+          { hint: TIME_SYNC_HINT });
       }
       current = credential;
       failures = 0;
@@ -172,13 +169,12 @@ export function createRefresher(options: RefresherOptions): Refresher {
   /** Records STS's clock against ours; returns the offset to apply (0 when within noise). */
   function measureSkew(stsDateMs: number | undefined, sentMs: number, receivedMs: number): number {
     if (stsDateMs === undefined) return 0;
-    // The Date header is stamped while we wait; the midpoint is our best local estimate.
-    const offsetMs = Math.round(stsDateMs - (sentMs + receivedMs) / 2);
-    const wasSkewed = clockOffsetMs !== undefined && Math.abs(clockOffsetMs) > CLOCK_SKEW_WARN_MS;
+    const offsetMs = measuredOffsetMs(stsDateMs, sentMs, receivedMs);
+    const wasSkewed = isSkewed(clockOffsetMs);
     clockOffsetMs = offsetMs;
-    if (Math.abs(offsetMs) <= CLOCK_SKEW_WARN_MS) return 0;
+    if (!isSkewed(offsetMs)) return 0;
     if (!wasSkewed) {
-      logger.warn({ event: 'clock-skew', role: identity.roleName, offsetMs, hint: 'enable time sync (Linux: `timedatectl set-ntp true`; macOS: `sntp -sS time.apple.com`)' },
+      logger.warn({ event: 'clock-skew', role: identity.roleName, offsetMs, hint: TIME_SYNC_HINT },
         `the local clock is ${Math.round(Math.abs(offsetMs) / 1000)} s ${offsetMs > 0 ? 'behind' : 'ahead of'} STS: computing expiry on STS time`);
     }
     return offsetMs;
