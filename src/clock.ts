@@ -23,3 +23,10 @@ export const systemClock: Clock = {
     return () => clearTimeout(handle);
   },
 };
+
+/** A wall time as ISO 8601 (ms precision) for logs and the control API; undefined stays undefined. */
+export function isoTime(ms: number): string;
+export function isoTime(ms: number | undefined): string | undefined;
+export function isoTime(ms: number | undefined): string | undefined {
+  return ms === undefined ? undefined : new Date(ms).toISOString();
+}

@@ -6,7 +6,7 @@
  * reads, and never hands out a credential within SERVE_MIN_REMAINING_MS of expiry.
  */
 import type { Logger } from 'pino';
-import type { Clock } from '../clock.js';
+import { isoTime as iso, type Clock } from '../clock.js';
 import type { Credential, CredentialResult, CredentialSource, RoleIdentity } from '../credentials.js';
 import { ImdsdError } from '../errors.js';
 import { FAST_RETRY, SLOW_RETRY, backoffDelayMs } from './backoff.js';
@@ -78,8 +78,6 @@ const DEMAND_SPACING_MS: Record<RetryClass, number> = { fast: 10_000, slow: 60_0
 const DEFAULT_DEMAND_WAIT_MS = 800;
 
 const last4 = (keyId: string): string => `…${keyId.slice(-4)}`;
-/* c8 ignore next - every caller passes a time today; undefined stays undefined for optional log fields */
-const iso = (ms: number | undefined): string | undefined => (ms === undefined ? undefined : new Date(ms).toISOString());
 
 export function createRefresher(options: RefresherOptions): Refresher {
   const { clock, logger, identity } = options;

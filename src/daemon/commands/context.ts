@@ -41,3 +41,26 @@ export function reportFailure(ctx: CommandContext, error: unknown): number {
   ctx.err(`imdsd: ${error instanceof Error ? error.message : String(error)}${hint}\n`);
   return isImdsdError(error) && error.code === 'IMDSD_ERR_DAEMON_NOT_RUNNING' ? CLIENT_EXIT.NOT_RUNNING : CLIENT_EXIT.PROBLEM;
 }
+
+/** One role's refresh outcome as the control API reports it (refresh, mfa). */
+export interface RefreshOutcome {
+  readonly roleName: string;
+  readonly ok: boolean;
+  readonly expiresAt?: string;
+  readonly code?: string;
+  readonly message?: string;
+  readonly hint?: string;
+}
+
+/** The line a person reads for one refresh outcome. */
+export function describeRefresh(result: RefreshOutcome): string {
+  return result.ok
+    ? `${result.roleName}: refreshed, expires ${result.expiresAt}\n`
+    : `${result.roleName}: refresh failed: ${result.code}: ${result.message}${result.hint === undefined ? '' : ` (fix: ${result.hint})`}\n`;
+}
+
+/** Prints a control reply's error document with its code and fix. */
+export function reportReplyError(ctx: CommandContext, error: { code: string; message: string; hint?: string }): number {
+  ctx.err(`imdsd: ${error.code}: ${error.message}${error.hint === undefined ? '' : ` (fix: ${error.hint})`}\n`);
+  return CLIENT_EXIT.PROBLEM;
+}

@@ -5,7 +5,7 @@
  * Nothing but that JSON goes to stdout; failures go to stderr with a non-zero exit.
  */
 import { callControl, replyError } from '../control/control-client.js';
-import { CLIENT_EXIT, CONTROL_SOCKET_OPTION, parseCommandArgs, reportFailure, socketFor, type CommandContext } from './context.js';
+import { CLIENT_EXIT, CONTROL_SOCKET_OPTION, parseCommandArgs, reportFailure, reportReplyError, socketFor, type CommandContext } from './context.js';
 
 const OPTIONS = { ...CONTROL_SOCKET_OPTION, role: { type: 'string' } } as const;
 
@@ -25,10 +25,7 @@ export async function credentialProcessCommand(argv: string[], ctx: CommandConte
     }
     const reply = await callControl(socket, 'GET', `/v1/credentials/${encodeURIComponent(role ?? '')}`);
     const error = replyError(reply);
-    if (error !== undefined) {
-      ctx.err(`imdsd: ${error.code}: ${error.message}${error.hint === undefined ? '' : ` (fix: ${error.hint})`}\n`);
-      return CLIENT_EXIT.PROBLEM;
-    }
+    if (error !== undefined) return reportReplyError(ctx, error);
     ctx.out(`${reply.text}\n`);
     return CLIENT_EXIT.OK;
   } catch (error) {

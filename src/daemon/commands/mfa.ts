@@ -5,18 +5,13 @@
  * daemon runs. The code goes over the owner-only control socket, never a TCP port.
  */
 import { callControl, replyError } from '../control/control-client.js';
-import { CLIENT_EXIT, CONTROL_SOCKET_OPTION, parseCommandArgs, reportFailure, socketFor, type CommandContext } from './context.js';
+import { CLIENT_EXIT, CONTROL_SOCKET_OPTION, describeRefresh, parseCommandArgs, reportFailure, reportReplyError, socketFor, type CommandContext,
+  type RefreshOutcome } from './context.js';
 
 const OPTIONS = { ...CONTROL_SOCKET_OPTION, role: { type: 'string' } } as const;
 
-interface MfaReply {
-  readonly roleName: string;
-  readonly ok: boolean;
+interface MfaReply extends RefreshOutcome {
   readonly mfaSessionExpiresAt: string;
-  readonly expiresAt?: string;
-  readonly code?: string;
-  readonly message?: string;
-  readonly hint?: string;
 }
 
 export async function mfaCommand(argv: string[], ctx: CommandContext): Promise<number> {
@@ -30,15 +25,10 @@ export async function mfaCommand(argv: string[], ctx: CommandContext): Promise<n
   try {
     const reply = await callControl(socketFor(ctx, values['control-socket']), 'POST', `/v1/mfa?${query.toString()}`);
     const error = replyError(reply);
-    if (error !== undefined) {
-      ctx.err(`imdsd: ${error.code}: ${error.message}${error.hint === undefined ? '' : ` (fix: ${error.hint})`}\n`);
-      return CLIENT_EXIT.PROBLEM;
-    }
+    if (error !== undefined) return reportReplyError(ctx, error);
     const result = reply.body as MfaReply;
     ctx.out(`${result.roleName}: MFA session until ${result.mfaSessionExpiresAt}\n`);
-    ctx.out(result.ok
-      ? `${result.roleName}: refreshed, expires ${result.expiresAt}\n`
-      : `${result.roleName}: refresh failed: ${result.code}: ${result.message}${result.hint === undefined ? '' : ` (fix: ${result.hint})`}\n`);
+    ctx.out(describeRefresh(result));
     return result.ok ? CLIENT_EXIT.OK : CLIENT_EXIT.PROBLEM;
   } catch (error) {
     return reportFailure(ctx, error);

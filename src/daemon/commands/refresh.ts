@@ -4,18 +4,10 @@
  * daemon runs.
  */
 import { callControl, replyError } from '../control/control-client.js';
-import { CLIENT_EXIT, CONTROL_SOCKET_OPTION, parseCommandArgs, reportFailure, socketFor, type CommandContext } from './context.js';
+import { CLIENT_EXIT, CONTROL_SOCKET_OPTION, describeRefresh, parseCommandArgs, reportFailure, socketFor, type CommandContext, type RefreshOutcome } from './context.js';
 
 const OPTIONS = { ...CONTROL_SOCKET_OPTION, role: { type: 'string' }, json: { type: 'boolean' } } as const;
 
-interface RefreshResult {
-  readonly roleName: string;
-  readonly ok: boolean;
-  readonly expiresAt?: string;
-  readonly code?: string;
-  readonly message?: string;
-  readonly hint?: string;
-}
 
 export async function refreshCommand(argv: string[], ctx: CommandContext): Promise<number> {
   const { values } = parseCommandArgs('refresh', argv, OPTIONS);
@@ -27,14 +19,10 @@ export async function refreshCommand(argv: string[], ctx: CommandContext): Promi
       ctx.err(`imdsd: ${error.message}${error.hint === undefined ? '' : ` (${error.hint})`}\n`);
       return CLIENT_EXIT.PROBLEM;
     }
-    const { results } = reply.body as { results: RefreshResult[] };
+    const { results } = reply.body as { results: RefreshOutcome[] };
     if (values.json === true) ctx.out(`${JSON.stringify(results, null, 2)}\n`);
     else {
-      for (const result of results) {
-        ctx.out(result.ok
-          ? `${result.roleName}: refreshed, expires ${result.expiresAt}\n`
-          : `${result.roleName}: refresh failed: ${result.code}: ${result.message}${result.hint === undefined ? '' : ` (fix: ${result.hint})`}\n`);
-      }
+      for (const result of results) ctx.out(describeRefresh(result));
     }
     return results.every((result) => result.ok) ? CLIENT_EXIT.OK : CLIENT_EXIT.PROBLEM;
   } catch (error) {

@@ -2,6 +2,7 @@
  * The control API, on a Unix socket only the owner can open: status, forced refreshes,
  * health, metrics, and the credential_process document. It is never served on an IMDS port.
  */
+import { isoTime as iso } from '../../clock.js';
 import fastify, { type FastifyInstance } from 'fastify';
 import { ImdsdError } from '../../errors.js';
 import type { Metrics } from '../metrics.js';
@@ -18,7 +19,6 @@ export interface ControlDeps {
   readonly containerTokenFile: string;
 }
 
-const iso = (ms: number): string => new Date(ms).toISOString();
 const SECOND_PRECISION = /\.\d{3}Z$/;
 
 function pick(runtimes: readonly RoleRuntime[], role: string | undefined): RoleRuntime[] {

@@ -2,6 +2,7 @@
  * The status of one role as the control API reports it: plain JSON, times as ISO
  * strings, never a secret. Shared by `imdsd status`, `/healthz` and doctor.
  */
+import { isoTime as iso } from '../../clock.js';
 import { containerCredentialsPath } from '../../imds/route-table.js';
 import type { RoleRuntime } from '../role-runtime.js';
 
@@ -36,7 +37,6 @@ export interface DaemonStatus {
   readonly roles: readonly RoleStatus[];
 }
 
-const iso = (ms: number | undefined): string | undefined => (ms === undefined ? undefined : new Date(ms).toISOString());
 
 export function roleStatus(runtime: RoleRuntime): RoleStatus {
   const status = runtime.refresher.status();
