@@ -39,8 +39,13 @@ export function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS
   return env;
 }
 
-export function runCli(args: string[], env: NodeJS.ProcessEnv): DaemonProcess {
-  const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * `command` is what runs the CLI: by default this node with the checkout's build; the
+ * packaging tests pass an installed package's bin (see packed-install.ts).
+ */
+export function runCli(args: string[], env: NodeJS.ProcessEnv, command: readonly string[] = [process.execPath, CLI]): DaemonProcess {
+  const [file = process.execPath, ...before] = command;
+  const child = spawn(file, [...before, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: LogLine[] = [];
   const output: string[] = [];
   let errText = '';
