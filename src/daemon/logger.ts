@@ -4,7 +4,7 @@
  * last four characters, as aws-vault logs it.
  */
 import { pino, type DestinationStream, type Logger } from 'pino';
-import type { LogLevel } from './config.js';
+import type { LogLevel } from '../config/config.js';
 
 const SECRET_KEYS = [
   'secretAccessKey', 'SecretAccessKey', 'sessionToken', 'SessionToken', 'Token', 'token',

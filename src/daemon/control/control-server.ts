@@ -7,7 +7,8 @@ import fastify, { type FastifyInstance } from 'fastify';
 import { ImdsdError } from '../../errors.js';
 import type { Metrics } from '../metrics.js';
 import type { RoleRuntime } from '../role-runtime.js';
-import { roleStatus, unhealthyReasons, type DaemonStatus } from './role-status.js';
+import { CONTROL_ROUTES, unhealthyReasons, type DaemonStatus } from '../../contract/control-api.js';
+import { roleStatus } from './role-status.js';
 
 export interface ControlDeps {
   readonly runtimes: () => readonly RoleRuntime[];
@@ -50,9 +51,9 @@ export function buildControlApp(deps: ControlDeps): FastifyInstance {
     roles: deps.runtimes().map(roleStatus),
   });
 
-  app.get('/v1/status', async () => status());
+  app.get(CONTROL_ROUTES.status, async () => status());
 
-  app.post<{ Querystring: { role?: string } }>('/v1/refresh', async (request) => {
+  app.post<{ Querystring: { role?: string } }>(CONTROL_ROUTES.refresh, async (request) => {
     const chosen = pick(deps.runtimes(), request.query.role);
     const results = await Promise.all(chosen.map(async (runtime) => {
       const outcome = await runtime.refresher.refreshNow();
@@ -64,7 +65,7 @@ export function buildControlApp(deps: ControlDeps): FastifyInstance {
   });
 
   /** `imdsd mfa CODE`: starts the role's MFA session, then refreshes with it at once. */
-  app.post<{ Querystring: { role?: string; code?: string } }>('/v1/mfa', async (request) => {
+  app.post<{ Querystring: { role?: string; code?: string } }>(CONTROL_ROUTES.mfa, async (request) => {
     const chosen = pick(deps.runtimes(), request.query.role).filter((runtime) => runtime.mfa !== undefined);
     const [runtime] = chosen;
     if (runtime?.mfa === undefined || chosen.length > 1) {
@@ -84,18 +85,18 @@ export function buildControlApp(deps: ControlDeps): FastifyInstance {
     };
   });
 
-  app.get('/healthz', async (_request, reply) => {
+  app.get(CONTROL_ROUTES.health, async (_request, reply) => {
     const reasons = unhealthyReasons(status().roles);
     return reasons.length === 0 ? reply.send({ ok: true }) : reply.code(503).send({ ok: false, reasons });
   });
 
-  app.get('/metrics', async (_request, reply) => {
+  app.get(CONTROL_ROUTES.metrics, async (_request, reply) => {
     reply.header('content-type', deps.metrics.registry.contentType);
     return deps.metrics.registry.metrics();
   });
 
   /** The credential_process document (Version 1), for tools that only read profiles. */
-  app.get<{ Params: { role: string } }>('/v1/credentials/:role', async (request, reply) => {
+  app.get<{ Params: { role: string } }>(`${CONTROL_ROUTES.credentials}:role`, async (request, reply) => {
     const outcome = await Promise.any(pick(deps.runtimes(), request.params.role).map((runtime) => runtime.refresher.get()));
     if (!outcome.ok) throw outcome.error;
     const { credential } = outcome;
