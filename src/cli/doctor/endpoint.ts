@@ -1,6 +1,6 @@
 /**
  * The IMDS endpoint a shell's SDKs will call, from AWS_EC2_METADATA_SERVICE_ENDPOINT:
- * scheme, host and port are what the SDKs use (see shared/imds-protocol.md).
+ * scheme, host and port are what the SDKs use (see docs/imds-protocol.md, "Endpoint variables").
  */
 
 /** imdsd's default port, which amazon-ec2-metadata-mock also uses. */

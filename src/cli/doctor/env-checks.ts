@@ -1,8 +1,8 @@
 /**
  * The variables of the shell that decide whether its SDKs ever ask IMDS: exported keys
  * and web identity win over it in every default chain, and AWS_EC2_METADATA_DISABLED or
- * a bad endpoint mode switch it off (see "Default chains: what wins over IMDS" in
- * shared/imds-protocol.md).
+ * a bad endpoint mode switch it off (see "What wins over IMDS in the default chains" in
+ * docs/imds-protocol.md).
  */
 import { ecsChecks } from './ecs-checks.js';
 import { envCredentialChecks } from './env-credential-checks.js';
