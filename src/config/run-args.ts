@@ -5,44 +5,8 @@
  */
 import { parseArgs } from 'node:util';
 import { ImdsdError } from '../errors.js';
+import { FLAG_OF_FIELD, ROLE_FLAGS, RUN_OPTIONS } from './run-options.js';
 import { checkConfig, daemonSettings, freeze, loadConfigFile, type DaemonConfig, type DaemonSettings, type FieldNamer } from './config.js';
-
-export const RUN_OPTIONS = {
-  profile: { type: 'string' },
-  'role-arn': { type: 'string' },
-  'role-name': { type: 'string' },
-  port: { type: 'string' },
-  host: { type: 'string' },
-  region: { type: 'string' },
-  duration: { type: 'string' },
-  'refresh-before': { type: 'string' },
-  'session-name': { type: 'string' },
-  'external-id': { type: 'string' },
-  'imds-v1': { type: 'boolean' },
-  'allow-uid': { type: 'string', multiple: true },
-  'allow-cidr': { type: 'string', multiple: true },
-  'allow-host': { type: 'string', multiple: true },
-  'allow-forwarded': { type: 'boolean' },
-  'mfa-session-duration': { type: 'string' },
-  tick: { type: 'string' },
-  config: { type: 'string' },
-  'log-level': { type: 'string' },
-  'control-socket': { type: 'string' },
-  'metrics-port': { type: 'string' },
-  'expiry-warning': { type: 'string' },
-  'on-expiry-warning': { type: 'string' },
-  'no-desktop-notify': { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
-
-/** Flag ↔ config field, for the mapping both ways. */
-const FLAG_OF_FIELD: Record<string, string> = {
-  profile: '--profile', roleArn: '--role-arn', roleName: '--role-name', port: '--port', host: '--host',
-  region: '--region', durationSec: '--duration', refreshBeforeSec: '--refresh-before', sessionName: '--session-name',
-  externalId: '--external-id', imdsV1: '--imds-v1', allowUids: '--allow-uid', allowCidrs: '--allow-cidr',
-  allowHosts: '--allow-host', allowForwarded: '--allow-forwarded', expiryWarningSec: '--expiry-warning',
-  onExpiryWarning: '--on-expiry-warning', desktopNotify: '--no-desktop-notify', mfaSessionDurationSec: '--mfa-session-duration', tickSec: '--tick', logLevel: '--log-level',
-};
 
 const flagNamer: FieldNamer = (path, property) => {
   const field = property ?? path.split('/').filter((part) => part !== '' && !/^\d+$/.test(part)).pop() ?? '';
@@ -81,15 +45,13 @@ export function parseRunArgs(argv: string[]) {
   }
 }
 
-const ROLE_FLAGS = ['profile', 'role-arn', 'role-name', 'port', 'host', 'region', 'duration', 'refresh-before',
-  'session-name', 'external-id', 'imds-v1', 'tick', 'allow-uid', 'allow-cidr', 'allow-host', 'allow-forwarded', 'mfa-session-duration'] as const;
-
 /** Builds the config from flags (or from --config), reading AWS_PROFILE for the default profile. */
 export async function configFromFlags(flags: RunFlags, env: NodeJS.ProcessEnv): Promise<DaemonConfig> {
   const logLevel = flags['log-level'];
   // Daemon-level flags go with --config too; checked against the same schema.
   const settings = dropUndefined({
     logLevel,
+    tickSec: numeric(flags.tick),
     expiryWarningSec: numeric(flags['expiry-warning']),
     onExpiryWarning: flags['on-expiry-warning'],
     desktopNotify: flags['no-desktop-notify'] === true ? false : undefined,
@@ -125,7 +87,7 @@ export async function configFromFlags(flags: RunFlags, env: NodeJS.ProcessEnv): 
     allowForwarded: flags['allow-forwarded'],
     mfaSessionDurationSec: numeric(flags['mfa-session-duration']),
   });
-  const raw = dropUndefined({ roles: [role], tickSec: numeric(flags.tick), ...settings });
+  const raw = dropUndefined({ roles: [role], ...settings });
   const checked = checkConfig(raw, 'imdsd run', flagNamer);
   return freeze({ roles: checked.roles, ...daemonSettings(checked, {}), origin: { kind: 'flags' } });
 }

@@ -19,7 +19,7 @@ import { watchExpiry, type ExpiryWatch } from './expiry-warning.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createNotifier } from './notifiers.js';
 import { configFromFlags, metricsPort, parseRunArgs } from '../config/run-args.js';
-import { RUN_USAGE } from '../config/run-usage.js';
+import { renderRunUsage } from '../config/run-options.js';
 
 /** SIGTERM/SIGINT: in-flight requests finish, and the process is gone within 5 s. */
 const SHUTDOWN_GRACE_MS = 4_500;
@@ -36,7 +36,7 @@ function currentUid(): number | undefined {
 export async function runCommand(argv: string[], version: string): Promise<void> {
   const flags = parseRunArgs(argv);
   if (flags.help === true) {
-    process.stdout.write(RUN_USAGE);
+    process.stdout.write(renderRunUsage());
     return;
   }
   const config = await configFromFlags(flags, process.env);

@@ -80,3 +80,20 @@ t.test('security flags map to the role and repeat', async (t) => {
   const badUid = await configError(t, ['--role-arn', ARN, '--allow-uid', 'bob']);
   t.match(badUid.message, /--allow-uid must be integer/, 'uids are numbers');
 });
+
+t.test('--tick is a daemon-level setting and goes with --config (issue 12)', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'imdsd-config-'));
+  const file = join(dir, 'c.json');
+  writeFileSync(file, JSON.stringify({ tickSec: 60, roles: [{ roleArn: ARN, port: 1500 }] }));
+  const config = await configFromFlags(parseRunArgs(['--config', file, '--tick', '10']), {});
+  t.equal(config.tickSec, 10, '--tick wins over the file, like the other daemon-level flags');
+  const bad = await configError(t, ['--config', file, '--tick', 'soon']);
+  t.match(bad.message, /--tick must be one of 1, 2, 3/, 'and is checked against the schema, naming the flag');
+});
+
+t.test('--refresh-before leaves a margin before the last 60 s, in which nothing is served (issue 12)', async (t) => {
+  const error = await configError(t, ['--role-arn', ARN, '--refresh-before', '60']);
+  t.match(error.message, /--refresh-before must be >= 120/, '60 is refused');
+  const config = await configFromFlags(parseRunArgs(['--role-arn', ARN, '--refresh-before', '120']), {});
+  t.equal(config.roles[0]?.refreshBeforeSec, 120, '120 is the least accepted');
+});

@@ -7,7 +7,8 @@ import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { ImdsdError } from '../../errors.js';
 import type { DaemonConfig } from '../../config/config.js';
-import { RUN_OPTIONS, configFromFlags, parseRunArgs } from '../../config/run-args.js';
+import { configFromFlags, parseRunArgs } from '../../config/run-args.js';
+import { RUN_OPTIONS } from '../../config/run-options.js';
 import type { Platform, Scope } from './locations.js';
 
 /** Flags of both commands that are not `imdsd run` flags. */
