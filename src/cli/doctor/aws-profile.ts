@@ -1,16 +1,15 @@
 /**
- * The active profile of a shell and what it holds in the shared files, the way the SDKs
- * find them: AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE (with `~/` expanded), then
- * `[name]` in the credentials file and `[profile name]` (or `[default]`) in the config.
+ * The active profile of a shell and what it holds in the shared files, read with the
+ * SDK's own loader (src/system/aws-files.ts) so that doctor sees exactly the profiles the
+ * SDKs see: `[name]` in the credentials file, `[profile name]` (or `[default]`) in the config.
  */
-import { join } from 'node:path';
+import { configSectionHeader, loadProfiles, sharedFilePaths, type ProfileMap } from '../../system/aws-files.js';
 import type { DoctorDeps } from './deps.js';
-import { parseIni, type IniSections } from './ini.js';
 
 export interface SharedFile {
   readonly path: string;
-  /** Undefined when the file does not exist. */
-  readonly sections: IniSections | undefined;
+  /** Profile name → settings; undefined when the file does not exist. */
+  readonly sections: ProfileMap | undefined;
 }
 
 export interface SharedFiles {
@@ -43,24 +42,14 @@ export const KIND_LABEL: Readonly<Record<CredentialKind, string>> = {
   'role-over-imds': 'a role assumed with the IMDS credential as its source',
 };
 
-function expandHome(path: string, home: string): string {
-  return path.startsWith('~/') ? join(home, path.slice(2)) : path;
-}
-
-export function sharedFilePaths(env: NodeJS.ProcessEnv, home: string): { config: string; credentials: string } {
-  return {
-    config: expandHome(env.AWS_CONFIG_FILE || join(home, '.aws', 'config'), home),
-    credentials: expandHome(env.AWS_SHARED_CREDENTIALS_FILE || join(home, '.aws', 'credentials'), home),
-  };
-}
-
 export async function loadSharedFiles(deps: Pick<DoctorDeps, 'env' | 'home' | 'files'>): Promise<SharedFiles> {
   const paths = sharedFilePaths(deps.env, deps.home);
-  const read = async (path: string): Promise<SharedFile> => {
-    const text = await deps.files.readText(path);
-    return { path, sections: text === undefined ? undefined : parseIni(text) };
+  const profiles = await loadProfiles(paths);
+  const exists = async (path: string): Promise<boolean> => (await deps.files.readText(path)) !== undefined;
+  return {
+    config: { path: paths.config, sections: await exists(paths.config) ? profiles.config : undefined },
+    credentials: { path: paths.credentials, sections: await exists(paths.credentials) ? profiles.credentials : undefined },
   };
-  return { config: await read(paths.config), credentials: await read(paths.credentials) };
 }
 
 /** The profile the SDKs of this shell use, and the variable that chose it. */
@@ -70,15 +59,19 @@ export function activeProfile(env: NodeJS.ProcessEnv): { name: string; variable?
   return { name: 'default' };
 }
 
+function definedOnly(settings: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(settings).filter((entry): entry is [string, string] => entry[1] !== undefined));
+}
+
 /** Every section that defines the profile: the credentials file's first, as the SDKs merge them. */
 export function profileSections(files: SharedFiles, name: string): ProfileSection[] {
   const found: ProfileSection[] = [];
   const add = (file: SharedFile, header: string): void => {
-    const settings = file.sections?.get(header);
-    if (settings !== undefined) found.push({ file: file.path, header, settings });
+    const settings = file.sections?.[name];
+    if (settings !== undefined) found.push({ file: file.path, header, settings: definedOnly(settings) });
   };
   add(files.credentials, name);
-  for (const header of name === 'default' ? ['default', 'profile default'] : [`profile ${name}`]) add(files.config, header);
+  add(files.config, configSectionHeader(name));
   return found;
 }
 

@@ -52,10 +52,12 @@ async function cliCache(s: Situation): Promise<Finding[]> {
 /** The login that renews a start URL: the sso-session or profile of the config that names it. */
 async function loginCommand(s: Situation, startUrl: unknown): Promise<string> {
   const files = await s.sharedFiles();
-  for (const [header, settings] of files.config.sections ?? []) {
-    if (settings.sso_start_url !== startUrl) continue;
-    if (header.startsWith('sso-session ')) return `aws sso login --sso-session ${header.slice('sso-session '.length)}`;
-    if (header.startsWith('profile ')) return `aws sso login --profile ${header.slice('profile '.length)}`;
+  // The SDK's loader keys sub-sections as `sso-session.NAME` and `services.NAME`, profiles by name.
+  for (const [key, settings] of Object.entries(files.config.sections ?? {})) {
+    if (settings?.sso_start_url !== startUrl) continue;
+    if (key.startsWith('sso-session.')) return `aws sso login --sso-session ${key.slice('sso-session.'.length)}`;
+    // Plain `aws sso login` already uses the default profile.
+    if (key !== 'default' && !key.startsWith('services.')) return `aws sso login --profile ${key}`;
   }
   return 'aws sso login';
 }

@@ -2,7 +2,8 @@
  * AWS_PROFILE / AWS_DEFAULT_PROFILE: the profile they select wins over IMDS when it
  * holds credentials of its own, and a profile that does not exist stops the AWS CLI.
  */
-import { activeProfile, credentialSettings, KIND_LABEL, profileSections, sharedFilePaths } from './aws-profile.js';
+import { sharedFilePaths } from '../../system/aws-files.js';
+import { activeProfile, credentialSettings, KIND_LABEL, profileSections } from './aws-profile.js';
 import { ok, problem, warning, type Finding } from './finding.js';
 import type { Situation } from './situation.js';
 

@@ -34,7 +34,7 @@ function profileSettings(s: Situation, files: SharedFiles): Finding[] {
 }
 
 function holdsSecret(file: SharedFiles['config']): boolean {
-  return [...(file.sections?.values() ?? [])].some((section) => (section.aws_secret_access_key ?? '') !== '');
+  return Object.values(file.sections ?? {}).some((section) => (section?.aws_secret_access_key ?? '') !== '');
 }
 
 async function fileModes(s: Situation, files: SharedFiles): Promise<Finding[]> {
