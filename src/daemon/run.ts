@@ -80,7 +80,7 @@ export async function runCommand(argv: string[], version: string): Promise<void>
   });
   daemon = running;
   const control: ControlListener = await listenControl(
-    buildControlApp({ runtimes, metrics, version, startedAtMs, now: systemClock.now, containerTokenFile: tokenFile }),
+    buildControlApp({ runtimes, metrics, version, startedAtMs, now: systemClock.now, containerTokenFile: tokenFile, logger }),
     socketPath,
     currentUid(),
   );

@@ -6,6 +6,7 @@
  * Meant for `eval "$(imdsd env)"` in a shell profile.
  */
 import { readFile } from 'node:fs/promises';
+import { EXIT } from '../../contract/exit-codes.js';
 import { ImdsdError } from '../../errors.js';
 import { callControl } from '../control-client.js';
 import { containerTokenPath, DEFAULT_IMDS_PORT } from '../../contract/paths.js';
@@ -91,7 +92,7 @@ export async function envCommand(argv: string[], ctx: CommandContext): Promise<n
   const { values } = parseCommandArgs('env', argv, OPTIONS);
   if (values.shell !== undefined && !(SHELLS as readonly string[]).includes(values.shell)) {
     ctx.err(`imdsd: imdsd env: --shell must be one of ${SHELLS.join(', ')}\n`);
-    return 78;
+    return EXIT.CONFIG;
   }
   const shell = (values.shell as Shell | undefined) ?? detectShell(ctx.env);
   try {

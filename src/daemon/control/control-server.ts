@@ -4,6 +4,7 @@
  */
 import { isoTime as iso } from '../../clock.js';
 import fastify, { type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
 import { ImdsdError } from '../../errors.js';
 import type { Metrics } from '../metrics.js';
 import type { RoleRuntime } from '../role-runtime.js';
@@ -18,6 +19,8 @@ export interface ControlDeps {
   readonly now: () => number;
   /** Where the ECS endpoint's token is, for `imdsd env --ecs`. */
   readonly containerTokenFile: string;
+  /** Where an unexpected error is logged with its stack; a client sees only its code. */
+  readonly logger: Pick<Logger, 'error'>;
 }
 
 const SECOND_PRECISION = /\.\d{3}Z$/;
@@ -35,10 +38,14 @@ function pick(runtimes: readonly RoleRuntime[], role: string | undefined): RoleR
 export function buildControlApp(deps: ControlDeps): FastifyInstance {
   const app = fastify({ logger: false, bodyLimit: 4096 });
 
-  app.setErrorHandler((error: unknown, _request, reply) => {
-    const coded = error instanceof ImdsdError
-      ? error
-      : new ImdsdError('IMDSD_ERR_STS_UNKNOWN', error instanceof Error ? error.message : String(error));
+  app.setErrorHandler((error: unknown, request, reply) => {
+    let coded: ImdsdError;
+    if (error instanceof ImdsdError) coded = error;
+    else {
+      // Not an STS answer nor any other known failure: a bug, so it is logged in full.
+      deps.logger.error({ event: 'control-error', url: request.url, err: error }, 'unexpected error in the control API');
+      coded = new ImdsdError('IMDSD_ERR_INTERNAL', error instanceof Error ? error.message : String(error), { cause: error });
+    }
     void reply.code(coded.status).send({ Code: coded.code, Message: coded.message, Hint: coded.hint });
   });
 
