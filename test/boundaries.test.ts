@@ -40,7 +40,7 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   system: ['.'],
   config: ['.', 'contract'],
   imds: ['.', 'contract'],
-  refresher: ['.'],
+  refresher: ['.', 'contract'],
   daemon: ['.', 'contract', 'config', 'system', 'imds', 'refresher'],
   cli: ['.', 'contract', 'config', 'system'],
 };

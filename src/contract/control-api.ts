@@ -21,6 +21,10 @@ export function containerCredentialsPath(roleName: string): string {
   return `/v1/credentials/${roleName}`;
 }
 
+/** Where a role's refresher stands: `fresh`, `refreshing` and `degraded` serve a credential. */
+export type RefresherState = 'starting' | 'fresh' | 'refreshing' | 'degraded' | 'expired' | 'stopped';
+
+/** The last refresh error of a role: its code, message and fix. */
 export interface RoleError {
   readonly code: string;
   readonly message: string;
@@ -35,7 +39,7 @@ export interface RoleStatus {
   readonly addresses: readonly string[];
   /** AWS_CONTAINER_CREDENTIALS_FULL_URI for this role. */
   readonly containerCredentialsUri: string | undefined;
-  readonly state: string;
+  readonly state: RefresherState;
   readonly expiresAt?: string | undefined;
   readonly issuedAt?: string | undefined;
   readonly lastRefreshAt?: string | undefined;

@@ -4,6 +4,7 @@
  * AWS_CREDENTIAL_EXPIRATION, written by `aws configure export-credentials` and
  * aws-vault, says until when); with it, STS GetCallerIdentity answers.
  */
+import { keyIdTail } from '../../credentials.js';
 import { countdown } from '../commands/status-format.js';
 import { unsetKeysFix } from './env-keys.js';
 import { ok, problem, warning, type Finding } from './finding.js';
@@ -31,7 +32,7 @@ function local(s: Situation, keyId: string): Finding[] {
     return [problem(LOCAL_ID, 'AWS_ACCESS_KEY_ID is a temporary (ASIA) key but no AWS_SESSION_TOKEN is set: STS refuses it', { fix })];
   }
   if (!token) {
-    return [warning(LOCAL_ID, `a long-term access key (…${keyId.slice(-4)}) is exported in this shell: it never expires, and it hides imdsd`, { fix })];
+    return [warning(LOCAL_ID, `a long-term access key (${keyIdTail(keyId)}) is exported in this shell: it never expires, and it hides imdsd`, { fix })];
   }
   const expiry = exportedExpiry(env);
   if (expiry === undefined) {
