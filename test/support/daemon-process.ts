@@ -1,5 +1,5 @@
 /**
- * Runs the built CLI (dist/src/daemon/cli.js) as a child process, as a user or a
+ * Runs the built CLI (dist/src/cli/main.js) as a child process, as a user or a
  * service manager would, and reads its JSON log lines from stdout.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { describeLeaks, findLeaks } from './security-leaks.js';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', ...(import.meta.url.includes('/dist/') ? ['..'] : []));
-export const CLI = join(REPO_ROOT, 'dist', 'src', 'daemon', 'cli.js');
+export const CLI = join(REPO_ROOT, 'dist', 'src', 'cli', 'main.js');
 
 export type LogLine = Record<string, unknown> & { event?: string; msg?: string; level?: string };
 

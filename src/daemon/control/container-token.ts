@@ -9,13 +9,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFile, rename, stat, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-
-export const TOKEN_FILE_NAME = 'ecs-token';
-
-export function containerTokenPath(controlSocketPath: string): string {
-  return join(dirname(controlSocketPath), TOKEN_FILE_NAME);
-}
 
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
 
