@@ -14,6 +14,7 @@ import { createDaemon, type Daemon } from './daemon.js';
 import type { RoleRuntime } from './role-runtime.js';
 import { EXIT } from '../contract/exit-codes.js';
 import { createLogger } from './logger.js';
+import { prettyDestination } from './pretty-log.js';
 import { listenMetrics } from './metrics-listen.js';
 import { watchExpiry, type ExpiryWatch } from './expiry-warning.js';
 import { createMetrics, type Metrics } from './metrics.js';
@@ -41,7 +42,8 @@ export async function runCommand(argv: string[], version: string): Promise<void>
   }
   const config = await configFromFlags(flags, process.env);
   const metricsAt = metricsPort(flags);
-  const logger = createLogger(config.logLevel);
+  // A person at a terminal reads lines; a service manager keeps JSON (journald, launchd).
+  const logger = createLogger(config.logLevel, process.stdout.isTTY ? prettyDestination(process.stdout, !('NO_COLOR' in process.env)) : undefined);
   const startedAtMs = systemClock.now();
   process.on('uncaughtException', (error) => {
     logger.fatal({ event: 'crash', err: { message: error.message, stack: error.stack } }, 'unexpected error');
