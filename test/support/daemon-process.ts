@@ -39,8 +39,10 @@ export function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS
   return env;
 }
 
-export function runCli(args: string[], env: NodeJS.ProcessEnv): DaemonProcess {
-  const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+/** `launcher` runs the CLI through another program, e.g. `systemd-socket-activate -l …`. */
+export function runCli(args: string[], env: NodeJS.ProcessEnv, launcher: readonly string[] = []): DaemonProcess {
+  const [cmd, ...prefix] = [...launcher, process.execPath];
+  const child = spawn(cmd ?? process.execPath, [...prefix, CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: LogLine[] = [];
   const output: string[] = [];
   let errText = '';

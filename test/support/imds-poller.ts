@@ -22,9 +22,16 @@ export interface Poller {
 /** The SDKs give IMDS one second. */
 const TIMEOUT_MS = 1_000;
 
-function call(port: number, method: string, path: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+export interface FetchOptions {
+  /** 127.0.0.1 unless given (`::1`). */
+  readonly host?: string;
+  readonly timeoutMs?: number;
+}
+
+function call(port: number, method: string, path: string, headers: Record<string, string>, options: FetchOptions): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, method, path, headers, agent: false, timeout: TIMEOUT_MS }, (res) => {
+    const { host = '127.0.0.1', timeoutMs = TIMEOUT_MS } = options;
+    const req = httpRequest({ host, port, method, path, headers, agent: false, timeout: timeoutMs }, (res) => {
       let body = '';
       res.setEncoding('utf8').on('data', (chunk: string) => { body += chunk; });
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
@@ -37,11 +44,11 @@ function call(port: number, method: string, path: string, headers: Record<string
 }
 
 /** One credential fetch as an SDK does it; resolves with the reason it failed, if it did. */
-export async function fetchCredential(port: number, role: string): Promise<string | undefined> {
+export async function fetchCredential(port: number, role: string, options: FetchOptions = {}): Promise<string | undefined> {
   try {
-    const token = await call(port, 'PUT', '/latest/api/token', { 'x-aws-ec2-metadata-token-ttl-seconds': '21600' });
+    const token = await call(port, 'PUT', '/latest/api/token', { 'x-aws-ec2-metadata-token-ttl-seconds': '21600' }, options);
     if (token.status !== 200) return `token status ${token.status}`;
-    const doc = await call(port, 'GET', `/latest/meta-data/iam/security-credentials/${role}`, { 'x-aws-ec2-metadata-token': token.body });
+    const doc = await call(port, 'GET', `/latest/meta-data/iam/security-credentials/${role}`, { 'x-aws-ec2-metadata-token': token.body }, options);
     if (doc.status !== 200) return `status ${doc.status}`;
     return /"AccessKeyId":"ASIA/.test(doc.body) ? undefined : 'no credential in the document';
   } catch (error) {

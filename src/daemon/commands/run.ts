@@ -19,6 +19,7 @@ import { watchExpiry, type ExpiryWatch } from '../expiry-warning.js';
 import { createMetrics, type Metrics } from '../metrics.js';
 import { createNotifier } from '../notifiers.js';
 import { configFromFlags, metricsPort, parseRunArgs } from '../run-args.js';
+import { takePassedSockets } from '../socket-activation.js';
 import { RUN_USAGE } from '../usage.js';
 
 /** SIGTERM/SIGINT: in-flight requests finish, and the process is gone within 5 s. */
@@ -39,6 +40,8 @@ export async function runCommand(argv: string[], version: string): Promise<void>
     process.stdout.write(RUN_USAGE);
     return;
   }
+  // Read (and removed from the environment, so children do not inherit them) before anything else.
+  const passedSockets = takePassedSockets(process.env, process.pid);
   const config = await configFromFlags(flags, process.env);
   const metricsAt = metricsPort(flags);
   const logger = createLogger(config.logLevel);
@@ -76,7 +79,7 @@ export async function runCommand(argv: string[], version: string): Promise<void>
   const tokenFile = containerTokenPath(socketPath);
   const containerToken = await reusableContainerToken(tokenFile, currentUid());
   const running = await createDaemon(config, {
-    env: process.env, clock: systemClock, logger, metrics, containerToken, ownerUid: currentUid(),
+    env: process.env, clock: systemClock, logger, metrics, containerToken, ownerUid: currentUid(), passedSockets,
   });
   daemon = running;
   const control: ControlListener = await listenControl(
