@@ -8,7 +8,9 @@ import type { Clock } from '../clock.js';
 import { isLoopbackAddress, type DaemonConfig } from '../config/config.js';
 import type { Metrics } from './metrics.js';
 import { checkKeyFilePermissions, sharedFilePaths } from './key-files.js';
+import { socketsForRoles } from './activated-listen.js';
 import { createRoleRuntime, type RoleRuntime } from './role-runtime.js';
+import type { PassedSocket } from './socket-activation.js';
 import { resolveRole, type ResolvedRole } from './resolve-role.js';
 
 /** The first fetch may take this long before the port opens anyway (it goes on behind). */
@@ -29,6 +31,8 @@ export interface DaemonDeps {
   readonly metrics?: Metrics | undefined;
   readonly containerToken?: string | undefined;
   readonly ownerUid?: number | undefined;
+  /** Sockets systemd passed (socket activation): the first start serves on them. */
+  readonly passedSockets?: readonly PassedSocket[] | undefined;
 }
 
 async function resolveAll(config: DaemonConfig, env: NodeJS.ProcessEnv): Promise<ResolvedRole[]> {
@@ -54,10 +58,14 @@ async function firstFetch(runtime: RoleRuntime, deps: DaemonDeps): Promise<void>
   }
 }
 
-async function launch(runtimes: RoleRuntime[], deps: DaemonDeps): Promise<void> {
+/** Roles added by a reload get no passed socket: they bind their ports as without activation. */
+async function launch(runtimes: RoleRuntime[], deps: DaemonDeps, passed?: readonly PassedSocket[]): Promise<void> {
   await Promise.all(runtimes.map((runtime) => firstFetch(runtime, deps)));
-  for (const runtime of runtimes) {
-    const listener = await runtime.listen();
+  const sockets = passed === undefined
+    ? undefined
+    : await socketsForRoles(passed, runtimes.map((runtime) => ({ name: runtime.role.identity.roleName, port: runtime.role.port })));
+  for (const [i, runtime] of runtimes.entries()) {
+    const listener = await runtime.listen(sockets?.[i]);
     const { identity, host } = runtime.role;
     if (host !== undefined && !isLoopbackAddress(host)) {
       deps.logger.warn({ event: 'exposed', role: identity.roleName, host, allowCidrs: runtime.role.allowCidrs },
@@ -65,7 +73,7 @@ async function launch(runtimes: RoleRuntime[], deps: DaemonDeps): Promise<void> 
     }
     deps.logger.info({
       event: 'listening', role: identity.roleName, roleArn: identity.roleArn, port: listener.port,
-      addresses: listener.addresses, imdsV1: runtime.role.imdsV1,
+      addresses: listener.addresses, imdsV1: runtime.role.imdsV1, socketActivated: sockets !== undefined,
     }, `serving ${identity.roleName}: export AWS_EC2_METADATA_SERVICE_ENDPOINT=http://localhost:${listener.port}/`);
   }
 }
@@ -84,7 +92,7 @@ export async function createDaemon(config: DaemonConfig, deps: DaemonDeps): Prom
     },
     async start() {
       try {
-        await launch(runtimes, deps);
+        await launch(runtimes, deps, deps.passedSockets);
       } catch (error) {
         await Promise.allSettled(runtimes.map((runtime) => runtime.close()));
         throw error;

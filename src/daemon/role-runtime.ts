@@ -11,6 +11,7 @@ import { createRefresher, type Refresher } from '../refresher/refresher.js';
 import { sourceLabel, sourceProvider } from '../refresher/source-credentials.js';
 import { createMfaSession, type MfaSession } from '../refresher/mfa-session.js';
 import { createAssumeRole } from '../refresher/sts.js';
+import { serveOnSockets, type OpenedSocket } from './activated-listen.js';
 import { listen, type Listener } from './listen.js';
 import { createPeerAdmission } from './peer-identity.js';
 import type { Metrics } from './metrics.js';
@@ -26,8 +27,8 @@ export interface RoleRuntime {
   readonly mfa: MfaSession | undefined;
   /** Runs the first fetch (whose failure is logged, not fatal). */
   start(carriedOver?: Credential): Promise<CredentialResult>;
-  /** Opens the IMDS port. */
-  listen(): Promise<Listener>;
+  /** Opens the IMDS port, or serves on the sockets systemd passed for this role. */
+  listen(passed?: readonly OpenedSocket[]): Promise<Listener>;
   /** Live IMDSv2 tokens (metrics). */
   tokenCount(): number;
   /** Where it listens, once it does. */
@@ -123,8 +124,8 @@ export function createRoleRuntime(role: ResolvedRole, deps: RuntimeDeps): RoleRu
       if (carriedOver !== undefined) refresher.adopt(carriedOver);
       return refresher.start();
     },
-    async listen() {
-      listener = await listen(app, role.port, role.host, logger);
+    async listen(passed) {
+      listener = passed === undefined ? await listen(app, role.port, role.host, logger) : await serveOnSockets(app, passed);
       return listener;
     },
     tokenCount() {

@@ -21,6 +21,7 @@ import { createMetrics, type Metrics } from './metrics.js';
 import { createNotifier } from './notifiers.js';
 import { configFromFlags, metricsPort, parseRunArgs } from '../config/run-args.js';
 import { renderRunUsage } from '../config/run-options.js';
+import { takePassedSockets } from './socket-activation.js';
 
 /** SIGTERM/SIGINT: in-flight requests finish, and the process is gone within 5 s. */
 const SHUTDOWN_GRACE_MS = 4_500;
@@ -40,6 +41,8 @@ export async function runCommand(argv: string[], version: string): Promise<void>
     process.stdout.write(renderRunUsage());
     return;
   }
+  // Read (and removed from the environment, so children do not inherit them) before anything else.
+  const passedSockets = takePassedSockets(process.env, process.pid);
   const config = await configFromFlags(flags, process.env);
   const metricsAt = metricsPort(flags);
   // A person at a terminal reads lines; a service manager keeps JSON (journald, launchd).
@@ -78,7 +81,7 @@ export async function runCommand(argv: string[], version: string): Promise<void>
   const tokenFile = containerTokenPath(socketPath);
   const containerToken = await reusableContainerToken(tokenFile, currentUid());
   const running = await createDaemon(config, {
-    env: process.env, clock: systemClock, logger, metrics, containerToken, ownerUid: currentUid(),
+    env: process.env, clock: systemClock, logger, metrics, containerToken, ownerUid: currentUid(), passedSockets,
   });
   daemon = running;
   const control: ControlListener = await listenControl(
