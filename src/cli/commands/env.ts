@@ -13,7 +13,8 @@ import { containerTokenPath, DEFAULT_IMDS_PORT } from '../../contract/paths.js';
 import { CONTROL_ROUTES, containerCredentialsPath, isDaemonStatus, type DaemonStatus } from '../../contract/control-api.js';
 import { CLIENT_EXIT, CONTROL_SOCKET_OPTION, parseCommandArgs, reportFailure, socketFor, unreadableReply, type CommandContext } from './context.js';
 
-const OPTIONS = {
+/** Every option this command accepts; its --help names each (command-help.ts). */
+export const OPTIONS = {
   ...CONTROL_SOCKET_OPTION,
   role: { type: 'string' },
   shell: { type: 'string' },
