@@ -5,7 +5,8 @@
  */
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
-import { isLoopbackAddress, type DaemonConfig } from '../config/config.js';
+import type { DaemonConfig } from '../config/config.js';
+import { isLoopback } from '../loopback.js';
 import type { Metrics } from './metrics.js';
 import { checkKeyFilePermissions, sharedFilePaths } from './key-files.js';
 import { createRoleRuntime, type RoleRuntime } from './role-runtime.js';
@@ -59,7 +60,7 @@ async function launch(runtimes: RoleRuntime[], deps: DaemonDeps): Promise<void> 
   for (const runtime of runtimes) {
     const listener = await runtime.listen();
     const { identity, host } = runtime.role;
-    if (host !== undefined && !isLoopbackAddress(host)) {
+    if (host !== undefined && !isLoopback(host)) {
       deps.logger.warn({ event: 'exposed', role: identity.roleName, host, allowCidrs: runtime.role.allowCidrs },
         `listening on non-loopback ${host}: only clients from ${runtime.role.allowCidrs.join(', ')} are served`);
     }
