@@ -8,6 +8,7 @@
  */
 import { readFile, readdir, readlink } from 'node:fs/promises';
 import { BlockList, isIPv6, type Socket } from 'node:net';
+import { isLoopback } from '../loopback.js';
 import type { AdmitPeer, PeerInfo, PeerVerdict } from '../imds/peer-gate.js';
 
 export interface PeerPolicy {
@@ -29,10 +30,6 @@ const ESTABLISHED = '01';
 /** At most one /proc/<pid>/fd scan a second for hand-out logs. */
 const OWNER_SCAN_REUSE_MS = 1_000;
 
-function isLoopback(address: string | undefined): boolean {
-  if (address === undefined) return false;
-  return address === '::1' || /^(::ffff:)?127\./.test(address);
-}
 
 /**
  * One read serves every caller that arrives while the previous read runs: they all wait
@@ -144,7 +141,7 @@ export function createPeerAdmission(policy: PeerPolicy): AdmitPeer {
 
   return async (socket: Socket) => {
     const address = socket.remoteAddress;
-    if (!isLoopback(address)) {
+    if (address === undefined || !isLoopback(address)) {
       const plain = address?.replace(/^::ffff:/, '') ?? '';
       const inRange = plain !== '' && cidrs.check(plain, isIPv6(plain) ? 'ipv6' : 'ipv4');
       return verdict(inRange, { address }, inRange ? undefined : 'address outside --allow-cidr');

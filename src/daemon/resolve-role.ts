@@ -11,6 +11,7 @@ import { defaultSessionName } from '../refresher/session-name.js';
 import type { SourceSpec } from '../refresher/source-credentials.js';
 import type { RoleSpec } from '../config/config.js';
 import { DEFAULTS } from '../config/config.js';
+import { profileStsEndpoint } from '../system/sts-endpoint.js';
 import { configFilePath, readRoleProfile } from './profile.js';
 
 export interface ResolvedRole {
@@ -52,13 +53,6 @@ function currentUser(): string {
   } catch {
     return 'user';
   }
-}
-
-/** Precedence of the SDK: the environment's endpoints first, then the profile's. */
-function configuredEndpoint(env: NodeJS.ProcessEnv, fromProfile: string | undefined): string | undefined {
-  if (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS === 'true') return undefined;
-  if (env.AWS_ENDPOINT_URL_STS || env.AWS_ENDPOINT_URL) return undefined;
-  return fromProfile;
 }
 
 export async function resolveRole(spec: RoleSpec, index: number, env: NodeJS.ProcessEnv): Promise<ResolvedRole> {
@@ -105,7 +99,7 @@ export async function resolveRole(spec: RoleSpec, index: number, env: NodeJS.Pro
       ? undefined
       : { serialNumber: profile.mfaSerial, sessionDurationSec: spec.mfaSessionDurationSec ?? profile.mfaSessionDurationSec ?? DEFAULT_MFA_SESSION_SEC },
     sourceProfile: source.kind === 'profile' ? source.profile : (env.AWS_PROFILE || undefined),
-    endpoint: configuredEndpoint(env, profile?.endpointUrl),
+    endpoint: profileStsEndpoint(env, profile?.endpointUrl),
   };
   // A digest, so the key never holds a profile's own secret key in readable form.
   return { ...resolved, key: createHash('sha256').update(JSON.stringify(resolved)).digest('hex') };

@@ -2,6 +2,7 @@
  * One running role: its refresher (source credentials → STS) wired into its IMDS app
  * as the app's CredentialSource, and the app's listener. The only place the two halves meet.
  */
+import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { Credential, CredentialResult } from '../credentials.js';
@@ -54,8 +55,8 @@ function routeLabel(url: string, status: number): string {
   return status < 400 ? 'metadata' : 'other';
 }
 
-export function createRoleRuntime(role: ResolvedRole, deps: RuntimeDeps): RoleRuntime {
-  const logger = deps.logger.child({ role: role.identity.roleName });
+/** The role's refresher, and its MFA session for roles whose profile has mfa_serial. */
+function refresherOf(role: ResolvedRole, deps: RuntimeDeps, logger: Logger): { refresher: Refresher; mfa: MfaSession | undefined } {
   const failureContext = {
     roleArn: role.identity.roleArn,
     sourceLabel: sourceLabel(role.source),
@@ -92,6 +93,11 @@ export function createRoleRuntime(role: ResolvedRole, deps: RuntimeDeps): RoleRu
     refreshBeforeSec: role.refreshBeforeSec,
     onAttempt: (outcome) => deps.metrics?.observeRefresh(role.identity.roleName, outcome),
   });
+  return { refresher, mfa };
+}
+
+/** The role's IMDS app, serving what the refresher holds, with request metrics. */
+function imdsAppOf(role: ResolvedRole, deps: RuntimeDeps, refresher: Refresher, logger: Logger): FastifyInstance {
   const app = buildImdsApp({
     source: refresher,
     clock: deps.clock,
@@ -114,6 +120,13 @@ export function createRoleRuntime(role: ResolvedRole, deps: RuntimeDeps): RoleRu
       done();
     });
   }
+  return app;
+}
+
+export function createRoleRuntime(role: ResolvedRole, deps: RuntimeDeps): RoleRuntime {
+  const logger = deps.logger.child({ role: role.identity.roleName });
+  const { refresher, mfa } = refresherOf(role, deps, logger);
+  const app = imdsAppOf(role, deps, refresher, logger);
   let listener: Listener | undefined;
 
   return {

@@ -8,6 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import { EXIT } from '../../contract/exit-codes.js';
 import { ImdsdError } from '../../errors.js';
+import { LOOPBACK_NAMES } from '../../loopback.js';
 import { callControl } from '../control-client.js';
 import { containerTokenPath, DEFAULT_IMDS_PORT } from '../../contract/paths.js';
 import { CONTROL_ROUTES, containerCredentialsPath, isDaemonStatus, type DaemonStatus } from '../../contract/control-api.js';
@@ -25,7 +26,7 @@ export const OPTIONS = {
 const SHELLS = ['bash', 'zsh', 'fish', 'powershell'] as const;
 type Shell = (typeof SHELLS)[number];
 /** `[::1]` too: botocore matches NO_PROXY against the URL's bracketed host. */
-const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '::1', '[::1]'];
+const NO_PROXY_NAMES = [...LOOPBACK_NAMES, '[::1]'];
 
 /** Quotes a value for the shell: single quotes, with embedded ones escaped per shell. */
 function quote(shell: Shell, value: string): string {
@@ -43,7 +44,7 @@ function assignment(shell: Shell, name: string, value: string): string {
 /** NO_PROXY with the loopback names added once, keeping what the user had. */
 export function extendNoProxy(current: string | undefined): string {
   const entries = (current ?? '').split(',').map((entry) => entry.trim()).filter(Boolean);
-  for (const name of LOOPBACK_NAMES) if (!entries.includes(name)) entries.push(name);
+  for (const name of NO_PROXY_NAMES) if (!entries.includes(name)) entries.push(name);
   return entries.join(',');
 }
 

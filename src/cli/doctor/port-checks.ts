@@ -3,7 +3,7 @@
  * amazon-ec2-metadata-mock, which uses the same default port 1338. SDKs would then get
  * another service's answers, or none.
  */
-import { DEFAULT_IMDS_PORT } from './endpoint.js';
+import { DEFAULT_IMDS_PORT } from '../../contract/paths.js';
 import { ok, problem, runGuarded, type Finding } from './finding.js';
 import type { Situation } from './situation.js';
 
