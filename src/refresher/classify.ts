@@ -5,7 +5,7 @@
  */
 import { ImdsdError, type ErrorCode } from '../errors.js';
 import { stsErrorCode, stsErrorName } from '../system/sts-error-code.js';
-import { TIME_SYNC_HINT } from './clock-skew.js';
+import { TIME_SYNC_HINT } from '../system/time-sync.js';
 
 export type RetryClass = 'fast' | 'slow';
 

@@ -8,7 +8,7 @@
 import type { Logger } from 'pino';
 import { isoTime as iso, type Clock } from '../clock.js';
 import { keyIdTail, type Credential, type CredentialResult, type CredentialSource, type RoleIdentity } from '../credentials.js';
-import { TIME_SYNC_HINT } from './clock-skew.js';
+import { TIME_SYNC_HINT } from '../system/time-sync.js';
 import { classifyStsFailure, type FailureContext } from './classify.js';
 import { isServable } from './policy.js';
 import {
