@@ -13,7 +13,7 @@ import { median, round } from './stats.js';
 export interface ImportCost {
   /** `node -e ''`, spawn to exit. */
   readonly nodeBootMs: number;
-  /** `node dist/src/daemon/cli.js version`, spawn to exit: boot plus the CLI's whole import graph. */
+  /** `node dist/src/cli/main.js version`, spawn to exit: boot plus the CLI's whole import graph. */
   readonly cliVersionMs: number;
   /** `import()` of each module alone, in a fresh process, ms. */
   readonly modules: ReadonlyArray<{ readonly module: string; readonly ms: number }>;
@@ -82,7 +82,7 @@ export async function measureImportCost(pinning: Pinning, stsUrl: string, rounds
   const clis: number[] = [];
   for (let i = 0; i < rounds; i += 1) {
     boots.push((await runNode(pinning, ['-e', ''])).ms);
-    clis.push((await runNode(pinning, ['dist/src/daemon/cli.js', 'version'])).ms);
+    clis.push((await runNode(pinning, ['dist/src/cli/main.js', 'version'])).ms);
   }
   const modules: Array<{ module: string; ms: number }> = [];
   for (const specifier of MODULES) modules.push({ module: specifier, ms: await timedImport(pinning, [specifier], rounds) });
@@ -90,7 +90,7 @@ export async function measureImportCost(pinning: Pinning, stsUrl: string, rounds
     module: '@aws-sdk/client-sts + @aws-sdk/credential-providers',
     ms: await timedImport(pinning, ['@aws-sdk/client-sts', '@aws-sdk/credential-providers'], rounds),
   });
-  modules.push({ module: 'imdsd dist/src/daemon/commands/run.js (all `run` needs)', ms: await timedImport(pinning, ['./dist/src/daemon/commands/run.js'], rounds) });
+  modules.push({ module: 'imdsd dist/src/daemon/run.js (all `run` needs)', ms: await timedImport(pinning, ['./dist/src/daemon/run.js'], rounds) });
   const assume = await assumeRoleTimes(pinning, stsUrl, rounds);
   return {
     nodeBootMs: round(median(boots), 1),

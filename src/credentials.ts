@@ -59,3 +59,8 @@ export function roleNameOfArn(arn: string): string | undefined {
   const name = resource.split('/').pop();
   return name === undefined || name === '' ? undefined : name;
 }
+
+/** An access key id as logs and answers may show it: its last four characters only, as aws-vault logs it. */
+export function keyIdTail(accessKeyId: string): string {
+  return `…${accessKeyId.slice(-4)}`;
+}

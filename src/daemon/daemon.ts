@@ -5,7 +5,7 @@
  */
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
-import { isLoopbackAddress, type DaemonConfig } from './config.js';
+import { isLoopbackAddress, type DaemonConfig } from '../config/config.js';
 import type { Metrics } from './metrics.js';
 import { checkKeyFilePermissions, sharedFilePaths } from './key-files.js';
 import { socketsForRoles } from './activated-listen.js';

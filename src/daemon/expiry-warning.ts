@@ -6,7 +6,7 @@
  */
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
-import type { RefresherStatus } from '../refresher/refresher.js';
+import type { RefresherStatus } from '../refresher/refresh-state.js';
 
 export interface ExpiryNotice {
   readonly role: string;

@@ -5,16 +5,14 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { ImdsdError } from '../errors.js';
+import { sharedFilePaths as awsFilePaths } from '../system/aws-files.js';
 
 const SECRET_SETTING = /^\s*aws_secret_access_key\s*=/m;
 
 export function sharedFilePaths(env: NodeJS.ProcessEnv, home = homedir()): string[] {
-  return [
-    env.AWS_SHARED_CREDENTIALS_FILE ?? join(home, '.aws', 'credentials'),
-    env.AWS_CONFIG_FILE ?? join(home, '.aws', 'config'),
-  ];
+  const paths = awsFilePaths(env, home);
+  return [paths.credentials, paths.config];
 }
 
 export async function checkKeyFilePermissions(paths: readonly string[], platform: NodeJS.Platform = process.platform): Promise<void> {

@@ -10,7 +10,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Logger } from 'pino';
 import { ImdsdError } from '../errors.js';
 import { IMDS_LIMITS } from '../imds/app.js';
-import { findPortOwner } from './port-owner.js';
+import { findPortOwner } from '../system/port-owner.js';
 
 export interface Listener {
   readonly port: number;

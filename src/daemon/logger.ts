@@ -4,7 +4,8 @@
  * last four characters, as aws-vault logs it.
  */
 import { pino, type DestinationStream, type Logger } from 'pino';
-import type { LogLevel } from './config.js';
+import type { LogLevel } from '../config/config.js';
+import { keyIdTail } from '../credentials.js';
 
 const SECRET_KEYS = [
   'secretAccessKey', 'SecretAccessKey', 'sessionToken', 'SessionToken', 'Token', 'token',
@@ -20,7 +21,7 @@ const paths = [...SECRET_KEYS, ...KEY_ID_KEYS].flatMap((key) => {
 
 function censor(value: unknown, path: string[]): unknown {
   const key = path[path.length - 1] ?? '';
-  if (KEY_ID_KEYS.includes(key) && typeof value === 'string') return `…${value.slice(-4)}`;
+  if (KEY_ID_KEYS.includes(key) && typeof value === 'string') return keyIdTail(value);
   return '[redacted]';
 }
 

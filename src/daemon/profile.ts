@@ -2,10 +2,9 @@
  * Reads a role profile from the AWS shared config and credentials files, with the
  * SDK's own loader so AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE are honoured.
  */
-import { loadSharedConfigFiles } from '@smithy/shared-ini-file-loader';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { ImdsdError } from '../errors.js';
+import { configSectionHeader, loadProfiles, sharedFilePaths, type ProfileMap } from '../system/aws-files.js';
 
 export interface RoleProfile {
   readonly name: string;
@@ -29,7 +28,7 @@ export interface RoleProfile {
 }
 
 export function configFilePath(env: NodeJS.ProcessEnv): string {
-  return env.AWS_CONFIG_FILE ?? join(homedir(), '.aws', 'config');
+  return sharedFilePaths(env, homedir()).config;
 }
 
 const CREDENTIAL_SOURCES = new Set(['Environment', 'Ec2InstanceMetadata', 'EcsContainer']);
@@ -41,11 +40,6 @@ function str(section: Record<string, string | undefined>, key: string): string |
 
 function configError(file: string, profile: string, problem: string, fix: string): ImdsdError {
   return new ImdsdError('IMDSD_ERR_CONFIG', `${file}: profile ${profile}: ${problem}`, { hint: fix });
-}
-
-async function loadFiles(): Promise<{ config: Record<string, Record<string, string | undefined>>; credentials: Record<string, Record<string, string | undefined>> }> {
-  const files = await loadSharedConfigFiles({ ignoreCache: true });
-  return { config: files.configFile, credentials: files.credentialsFile };
 }
 
 /** A whole number of seconds within bounds, or undefined when the setting is absent. */
@@ -60,7 +54,7 @@ function seconds(section: Record<string, string | undefined>, key: string, min: 
 }
 
 /** The profile's STS endpoint as the SDK's configured-endpoints feature reads it. */
-function profileEndpoint(section: Record<string, string | undefined>, config: Record<string, Record<string, string | undefined>>): string | undefined {
+function profileEndpoint(section: Record<string, string | undefined>, config: ProfileMap): string | undefined {
   const services = str(section, 'services');
   const fromServices = services === undefined ? undefined : config[`services.${services}`]?.['sts.endpoint_url']?.trim();
   return fromServices || str(section, 'endpoint_url');
@@ -68,9 +62,9 @@ function profileEndpoint(section: Record<string, string | undefined>, config: Re
 
 export async function readRoleProfile(name: string, env: NodeJS.ProcessEnv): Promise<RoleProfile> {
   const file = configFilePath(env);
-  let files: Awaited<ReturnType<typeof loadFiles>>;
+  let files: Awaited<ReturnType<typeof loadProfiles>>;
   try {
-    files = await loadFiles();
+    files = await loadProfiles(sharedFilePaths(env, homedir()));
   } catch (cause) {
     throw new ImdsdError('IMDSD_ERR_CONFIG', `${file}: could not be read (${(cause as Error).message})`,
       { hint: 'fix the file or point AWS_CONFIG_FILE at the right one', cause });
@@ -79,13 +73,13 @@ export async function readRoleProfile(name: string, env: NodeJS.ProcessEnv): Pro
   const fromCredentials = files.credentials[name];
   if (fromConfig === undefined && fromCredentials === undefined) {
     const known = Object.keys(files.config).sort().join(', ') || 'none';
-    throw configError(file, name, 'no such profile', `add [profile ${name}] to ${file} or pick one of: ${known}`);
+    throw configError(file, name, 'no such profile', `add [${configSectionHeader(name)}] to ${file} or pick one of: ${known}`);
   }
   const section = { ...fromCredentials, ...fromConfig };
   const roleArn = str(section, 'role_arn');
   if (roleArn === undefined) {
     throw configError(file, name, 'role_arn is missing',
-      `add \`role_arn = arn:aws:iam::<account>:role/<name>\` to [profile ${name}], or use --role-arn`);
+      `add \`role_arn = arn:aws:iam::<account>:role/<name>\` to [${configSectionHeader(name)}], or use --role-arn`);
   }
   const sourceProfile = str(section, 'source_profile');
   const credentialSource = str(section, 'credential_source');
@@ -99,7 +93,7 @@ export async function readRoleProfile(name: string, env: NodeJS.ProcessEnv): Pro
       'use one of those values');
   }
   if (sourceProfile !== undefined && sourceProfile !== name && files.config[sourceProfile] === undefined && files.credentials[sourceProfile] === undefined) {
-    throw configError(file, name, `source_profile ${sourceProfile} does not exist`, `add [profile ${sourceProfile}] or fix source_profile`);
+    throw configError(file, name, `source_profile ${sourceProfile} does not exist`, `add [${configSectionHeader(sourceProfile)}] or fix source_profile`);
   }
   const durationSeconds = seconds(section, 'duration_seconds', 900, 43200, file, name);
   const mfaSerial = str(section, 'mfa_serial');

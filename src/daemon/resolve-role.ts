@@ -9,8 +9,8 @@ import { accountIdOfArn, roleNameOfArn, type RoleIdentity } from '../credentials
 import { ImdsdError } from '../errors.js';
 import { defaultSessionName } from '../refresher/session-name.js';
 import type { SourceSpec } from '../refresher/source-credentials.js';
-import type { RoleSpec } from './config.js';
-import { DEFAULTS } from './config.js';
+import type { RoleSpec } from '../config/config.js';
+import { DEFAULTS } from '../config/config.js';
 import { configFilePath, readRoleProfile } from './profile.js';
 
 export interface ResolvedRole {

@@ -3,7 +3,7 @@
  * Every caller gets the same credential until rotation, so each document is serialised
  * once per credential and then reused by every request for it.
  */
-import type { Credential, RoleIdentity } from '../credentials.js';
+import { keyIdTail, type Credential, type RoleIdentity } from '../credentials.js';
 import { type Answer, JSON_TYPE, TEXT, text } from './answers.js';
 import { toImdsTimestamp } from './imds-timestamp.js';
 
@@ -57,7 +57,7 @@ export function createCredentialDocuments(identity: RoleIdentity): CredentialDoc
       let answer = cache.get(credential);
       if (answer === undefined) {
         const body = serialise(credential);
-        answer = { ...text(body), contentType: contentType ?? TEXT, credentialKeyId: `…${credential.accessKeyId.slice(-4)}` };
+        answer = { ...text(body), contentType: contentType ?? TEXT, credentialKeyId: keyIdTail(credential.accessKeyId) };
         cache.set(credential, answer);
       }
       return answer;

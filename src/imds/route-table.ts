@@ -4,6 +4,7 @@
  * a fixed key and a request is routed by a single Map lookup. Directory listings follow
  * real IMDS: one entry a line, sub-directories with a trailing slash, no final newline.
  */
+import { containerCredentialsPath } from '../contract/control-api.js';
 import type { RoleIdentity } from '../credentials.js';
 import { type Answer, text } from './answers.js';
 import type { InstanceDescription } from './instance-identity.js';
@@ -26,11 +27,6 @@ export interface RouteTableDeps {
   readonly extendedCredential: () => Promise<Answer>;
   /** Present when the ECS endpoint is enabled. */
   readonly containerCredential?: (() => Promise<Answer>) | undefined;
-}
-
-/** Where SDKs find the role through AWS_CONTAINER_CREDENTIALS_FULL_URI. */
-export function containerCredentialsPath(roleName: string): string {
-  return `/v1/credentials/${roleName}`;
 }
 
 /** The canonical token path; GETs never reach it. */

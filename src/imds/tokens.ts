@@ -39,6 +39,21 @@ export interface TokenStore {
   close(): void;
 }
 
+function newToken(secret: string | undefined, issuedAtMs: number, ttlSec: number): { token: string; expiresAtMs: number } {
+  const random = randomBytes(TOKEN_BYTES).toString('base64url');
+  const expiresAtMs = issuedAtMs + ttlSec * 1000;
+  return { token: secret === undefined ? random : signToken(secret, random, { issuedAtMs, expiresAtMs }), expiresAtMs };
+}
+
+/**
+ * The expiry of a token an earlier store on the same secret issued. Only earlier ones:
+ * a token this store issued and then forgot (the cap) stays forgotten.
+ */
+function earlierExpiry(secret: string | undefined, createdAtMs: number, token: string): number | undefined {
+  const claims = secret === undefined ? undefined : verifyToken(secret, token);
+  return claims !== undefined && claims.issuedAtMs < createdAtMs ? claims.expiresAtMs : undefined;
+}
+
 export function createTokenStore({ clock, maxTokens = DEFAULT_MAX_TOKENS, secret }: TokenStoreOptions): TokenStore {
   const createdAtMs = clock.now();
   /** Token -> expiry in epoch ms. A Map iterates in insertion order, so the first key is the oldest. */
@@ -61,28 +76,10 @@ export function createTokenStore({ clock, maxTokens = DEFAULT_MAX_TOKENS, secret
     cancelSweep = clock.setTimer(() => {
       sweep();
       scheduleSweep();
-
-  /**
-   * The expiry of a token an earlier store on the same secret issued. Only earlier ones:
-   * a token this store issued and then forgot (the cap) stays forgotten.
-   */
-  function earlierInstance(token: string): number | undefined {
-    const claims = secret === undefined ? undefined : verifyToken(secret, token);
-    return claims !== undefined && claims.issuedAtMs < createdAtMs ? claims.expiresAtMs : undefined;
-  }
     }, TOKEN_SWEEP_INTERVAL_MS);
   }
 
   scheduleSweep();
-
-  /**
-   * The expiry of a token an earlier store on the same secret issued. Only earlier ones:
-   * a token this store issued and then forgot (the cap) stays forgotten.
-   */
-  function earlierInstance(token: string): number | undefined {
-    const claims = secret === undefined ? undefined : verifyToken(secret, token);
-    return claims !== undefined && claims.issuedAtMs < createdAtMs ? claims.expiresAtMs : undefined;
-  }
 
   return {
     issue(ttlSec) {
@@ -90,15 +87,12 @@ export function createTokenStore({ clock, maxTokens = DEFAULT_MAX_TOKENS, secret
         if (expiries.size < maxTokens) break;
         expiries.delete(oldest);
       }
-      const random = randomBytes(TOKEN_BYTES).toString('base64url');
-      const issuedAtMs = clock.now();
-      const expiresAtMs = issuedAtMs + ttlSec * 1000;
-      const token = secret === undefined ? random : signToken(secret, random, { issuedAtMs, expiresAtMs });
+      const { token, expiresAtMs } = newToken(secret, clock.now(), ttlSec);
       expiries.set(token, expiresAtMs);
       return token;
     },
     check(token) {
-      const expiresAtMs = expiries.get(token) ?? earlierInstance(token);
+      const expiresAtMs = expiries.get(token) ?? earlierExpiry(secret, createdAtMs, token);
       if (expiresAtMs === undefined) return undefined;
       const leftMs = expiresAtMs - clock.now();
       if (leftMs <= 0) {

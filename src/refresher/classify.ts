@@ -1,7 +1,7 @@
 /**
  * Turns whatever an STS call or a source-credential provider threw into one coded
  * ImdsdError with a remediation hint, and says how soon to try again. The codes are
- * the ones STS documents (see shared/imds-protocol.md, "STS facts for the refresher").
+ * the ones STS documents (see docs/imds-protocol.md, "STS").
  */
 import { ImdsdError, type ErrorCode } from '../errors.js';
 import { TIME_SYNC_HINT } from './clock-skew.js';

@@ -7,12 +7,14 @@
  */
 import type { Logger } from 'pino';
 import { isoTime as iso, type Clock } from '../clock.js';
-import type { Credential, CredentialResult, CredentialSource, RoleIdentity } from '../credentials.js';
-import { ImdsdError } from '../errors.js';
-import { FAST_RETRY, SLOW_RETRY, backoffDelayMs } from './backoff.js';
-import { TIME_SYNC_HINT, isSkewed, measuredOffsetMs } from './clock-skew.js';
-import { classifyStsFailure, type FailureContext, type RetryClass } from './classify.js';
-import { isServable, refreshAtMs } from './policy.js';
+import { keyIdTail, type Credential, type CredentialResult, type CredentialSource, type RoleIdentity } from '../credentials.js';
+import { TIME_SYNC_HINT } from './clock-skew.js';
+import { classifyStsFailure, type FailureContext } from './classify.js';
+import { isServable } from './policy.js';
+import {
+  credentialOf, demandAllowed, initialState, isDue, onAdopt, onAttemptStarted, onChainingLimit, onClockMeasured, onFailure,
+  onStop, onSuccess, refreshOutcomeOf, resultOf, statusOf, type RefresherStatus, type RefreshState,
+} from './refresh-state.js';
 import type { AssumeRoleFn } from './sts.js';
 
 /** Starts a periodic callback; returns its stop function (node-cron in production). */
@@ -41,21 +43,6 @@ export interface AttemptOutcome {
   readonly durationMs: number;
 }
 
-export type RefresherState = 'starting' | 'fresh' | 'refreshing' | 'degraded' | 'expired' | 'stopped';
-
-export interface RefresherStatus {
-  readonly state: RefresherState;
-  readonly expiresAtMs?: number | undefined;
-  readonly issuedAtMs?: number | undefined;
-  readonly lastRefreshAtMs?: number | undefined;
-  readonly nextRefreshAtMs?: number | undefined;
-  readonly consecutiveFailures: number;
-  readonly lastError?: { readonly code: string; readonly message: string; readonly hint?: string | undefined } | undefined;
-  readonly durationSec?: number | undefined;
-  /** STS time minus local time, from STS's Date header at the last answer. */
-  readonly clockOffsetMs?: number | undefined;
-}
-
 export interface Refresher extends CredentialSource {
   /** Starts the schedule and the first fetch; resolves when that first attempt ends. */
   start(): Promise<CredentialResult>;
@@ -69,168 +56,134 @@ export interface Refresher extends CredentialSource {
   stop(): void;
 }
 
-export { CLOCK_SKEW_WARN_MS } from './clock-skew.js';
-
 /** Sleep/wake or a clock step shows as wall time moving unlike monotonic time. */
 const JUMP_THRESHOLD_MS = 5_000;
-/** Minimum spacing of refreshes that client demand may trigger, by failure class. */
-const DEMAND_SPACING_MS: Record<RetryClass, number> = { fast: 10_000, slow: 60_000 };
 const DEFAULT_DEMAND_WAIT_MS = 800;
 
-const last4 = (keyId: string): string => `…${keyId.slice(-4)}`;
+/**
+ * The shell around RefreshState: it owns the timer, the ticker, the single in-flight
+ * attempt and the log lines, and asks refresh-state.ts what each event means.
+ * Methods are bound (arrow properties): the runtime hands them around as callbacks.
+ */
+class RefresherShell implements Refresher {
+  readonly identity: RoleIdentity;
+  private state: RefreshState;
+  private inflight: Promise<void> | undefined;
+  private cancelTimer: (() => void) | undefined;
+  private stopTicker: (() => void) | undefined;
+  private lastWallMs: number;
+  private lastMonoMs: number;
+  private readonly random: () => number;
+  private readonly demandWaitMs: number;
 
-export function createRefresher(options: RefresherOptions): Refresher {
-  const { clock, logger, identity } = options;
-  const random = options.random ?? Math.random;
-  const demandWaitMs = options.demandWaitMs ?? DEFAULT_DEMAND_WAIT_MS;
-
-  let current: Credential | undefined;
-  let inflight: Promise<void> | undefined;
-  let durationSec = options.durationSec;
-  let failures = 0;
-  let lastError: ImdsdError | undefined;
-  let lastRetryClass: RetryClass = 'fast';
-  let lastAttemptAtMs: number | undefined;
-  let lastRefreshAtMs: number | undefined;
-  let nextAtMs: number | undefined;
-  let cancelTimer: (() => void) | undefined;
-  let stopTicker: (() => void) | undefined;
-  let stopped = false;
-  let clockOffsetMs: number | undefined;
-  let lastWallMs = clock.now();
-  let lastMonoMs = clock.monotonic();
-
-  function arm(): void {
-    cancelTimer?.();
-    cancelTimer = undefined;
-    if (stopped || nextAtMs === undefined) return;
-    cancelTimer = clock.setTimer(check, nextAtMs - clock.now());
+  constructor(private readonly options: RefresherOptions) {
+    this.identity = options.identity;
+    this.state = initialState(options.durationSec);
+    this.lastWallMs = options.clock.now();
+    this.lastMonoMs = options.clock.monotonic();
+    this.random = options.random ?? Math.random;
+    this.demandWaitMs = options.demandWaitMs ?? DEFAULT_DEMAND_WAIT_MS;
   }
 
-  async function attempt(): Promise<void> {
+  private get role(): string {
+    return this.identity.roleName;
+  }
+
+  private arm(): void {
+    this.cancelTimer?.();
+    this.cancelTimer = undefined;
+    if (this.state.stopped || this.state.nextAtMs === undefined) return;
+    this.cancelTimer = this.options.clock.setTimer(this.check, this.state.nextAtMs - this.options.clock.now());
+  }
+
+  private succeeded(credential: Credential, startedMs: number, nowMs: number): void {
+    this.state = onSuccess(this.state, credential, nowMs, this.options.refreshBeforeSec);
+    this.options.onAttempt?.({ ok: true, durationMs: nowMs - startedMs });
+    this.options.logger.info({
+      event: 'refreshed', role: this.role, keyId: keyIdTail(credential.accessKeyId),
+      expiresAt: iso(credential.expiresAtMs), durationMs: nowMs - startedMs, nextRefreshAt: iso(this.state.nextAtMs),
+    }, 'refreshed credential');
+  }
+
+  /** Returns true when the attempt is to be repeated at once (the role-chaining cap). */
+  private failed(thrown: unknown, startedMs: number): boolean {
+    const { clock, logger, onAttempt } = this.options;
+    const { error, retry } = classifyStsFailure(thrown, this.options.failureContext);
+    const capped = onChainingLimit(this.state, error);
+    if (capped !== undefined) {
+      onAttempt?.({ ok: false, code: error.code, durationMs: clock.now() - startedMs });
+      this.state = capped;
+      logger.warn({ event: 'duration-capped', role: this.role, durationSec: capped.durationSec },
+        'role chaining limits sessions to one hour; asking for 3600 seconds from now on');
+      return true;
+    }
+    const nowMs = clock.now();
+    this.state = onFailure(this.state, error, retry, nowMs, this.random);
+    onAttempt?.({ ok: false, code: error.code, durationMs: nowMs - startedMs });
+    const { current, failures, nextAtMs } = this.state;
+    const serving = isServable(current, nowMs);
+    logger.warn({
+      event: 'refresh-failed', role: this.role, code: error.code, hint: error.hint, failures,
+      nextRetryAt: iso(nextAtMs), servingUntil: serving ? iso(current?.expiresAtMs) : undefined,
+    }, serving ? `${error.message}; still serving the last good credential` : error.message);
+    return false;
+  }
+
+  private async attempt(): Promise<void> {
+    const { clock } = this.options;
     const startedMs = clock.now();
-    lastAttemptAtMs = startedMs;
+    this.state = onAttemptStarted(this.state, startedMs);
     try {
-      const issued = await options.assumeRole(durationSec);
+      const issued = await this.options.assumeRole(this.state.durationSec);
       const nowMs = clock.now();
-      if (stopped) return;
-      const skewMs = measureSkew(issued.stsDateMs, startedMs, nowMs);
-      const credential: Credential = {
-        accessKeyId: issued.accessKeyId,
-        secretAccessKey: issued.secretAccessKey,
-        sessionToken: issued.sessionToken,
-        // On STS time, moved onto the local clock: clients compare Expiration with their
-        // own (equally wrong) clock, so this is when it really ends for them.
-        expiresAtMs: issued.expiresAtMs - skewMs,
-        issuedAtMs: nowMs,
-      };
-      if (!isServable(credential, nowMs)) {
-        throw new ImdsdError('IMDSD_ERR_CLOCK_SKEW',
-          `STS issued a credential that expires at ${iso(issued.expiresAtMs)}, already expired by the local clock`,
-          { hint: TIME_SYNC_HINT });
-      }
-      current = credential;
-      failures = 0;
-      lastError = undefined;
-      lastRefreshAtMs = nowMs;
-      options.onAttempt?.({ ok: true, durationMs: nowMs - startedMs });
-      nextAtMs = refreshAtMs(credential, options.refreshBeforeSec);
-      logger.info({
-        event: 'refreshed', role: identity.roleName, keyId: last4(credential.accessKeyId),
-        expiresAt: iso(credential.expiresAtMs), durationMs: nowMs - startedMs, nextRefreshAt: iso(nextAtMs),
-      }, 'refreshed credential');
+      if (this.state.stopped) return;
+      const measured = onClockMeasured(this.state, issued.stsDateMs, startedMs, nowMs);
+      this.state = measured.state;
+      if (measured.newlySkewed) this.warnSkew(measured.skewMs);
+      this.succeeded(credentialOf(issued, measured.skewMs, nowMs), startedMs, nowMs);
     } catch (thrown) {
-      if (stopped) return;
-      const { error, retry } = classifyStsFailure(thrown, options.failureContext);
-      if (error.code === 'IMDSD_ERR_ROLE_CHAINING_LIMIT' && durationSec !== 3600) {
-        options.onAttempt?.({ ok: false, code: error.code, durationMs: clock.now() - startedMs });
-        durationSec = 3600;
-        logger.warn({ event: 'duration-capped', role: identity.roleName, durationSec },
-          'role chaining limits sessions to one hour; asking for 3600 seconds from now on');
-        return attempt();
-      }
-      failures += 1;
-      lastError = error;
-      lastRetryClass = retry;
-      const nowMs = clock.now();
-      options.onAttempt?.({ ok: false, code: error.code, durationMs: nowMs - startedMs });
-      nextAtMs = nowMs + backoffDelayMs(retry === 'fast' ? FAST_RETRY : SLOW_RETRY, failures, random);
-      const serving = isServable(current, nowMs);
-      logger.warn({
-        event: 'refresh-failed', role: identity.roleName, code: error.code, hint: error.hint, failures,
-        nextRetryAt: iso(nextAtMs),
-        servingUntil: serving ? iso(current?.expiresAtMs) : undefined,
-      }, serving ? `${error.message}; still serving the last good credential` : error.message);
+      if (this.state.stopped) return;
+      if (this.failed(thrown, startedMs)) return this.attempt();
     }
   }
 
-  /** Records STS's clock against ours; returns the offset to apply (0 when within noise). */
-  function measureSkew(stsDateMs: number | undefined, sentMs: number, receivedMs: number): number {
-    if (stsDateMs === undefined) return 0;
-    const offsetMs = measuredOffsetMs(stsDateMs, sentMs, receivedMs);
-    const wasSkewed = isSkewed(clockOffsetMs);
-    clockOffsetMs = offsetMs;
-    if (!isSkewed(offsetMs)) return 0;
-    if (!wasSkewed) {
-      logger.warn({ event: 'clock-skew', role: identity.roleName, offsetMs, hint: TIME_SYNC_HINT },
-        `the local clock is ${Math.round(Math.abs(offsetMs) / 1000)} s ${offsetMs > 0 ? 'behind' : 'ahead of'} STS: computing expiry on STS time`);
-    }
-    return offsetMs;
+  private warnSkew(offsetMs: number): void {
+    this.options.logger.warn({ event: 'clock-skew', role: this.role, offsetMs, hint: TIME_SYNC_HINT },
+      `the local clock is ${Math.round(Math.abs(offsetMs) / 1000)} s ${offsetMs > 0 ? 'behind' : 'ahead of'} STS: computing expiry on STS time`);
   }
 
-  function refresh(): Promise<void> {
-    if (inflight === undefined) {
-      inflight = attempt().finally(() => {
-        inflight = undefined;
-        arm();
+  private refresh(): Promise<void> {
+    if (this.inflight === undefined) {
+      this.inflight = this.attempt().finally(() => {
+        this.inflight = undefined;
+        this.arm();
       });
     }
-    return inflight;
+    return this.inflight;
   }
 
-  function check(): void {
-    if (stopped) return;
+  /** The timer and the ticker: notices clock jumps, then refreshes when due. */
+  private readonly check = (): void => {
+    if (this.state.stopped) return;
+    const { clock, logger } = this.options;
     const wallMs = clock.now();
     const monoMs = clock.monotonic();
-    const driftMs = wallMs - lastWallMs - (monoMs - lastMonoMs);
-    lastWallMs = wallMs;
-    lastMonoMs = monoMs;
+    const driftMs = wallMs - this.lastWallMs - (monoMs - this.lastMonoMs);
+    this.lastWallMs = wallMs;
+    this.lastMonoMs = monoMs;
     if (Math.abs(driftMs) > JUMP_THRESHOLD_MS) {
-      logger.info({ event: 'clock-jump', role: identity.roleName, jumpMs: Math.round(driftMs) },
+      logger.info({ event: 'clock-jump', role: this.role, jumpMs: Math.round(driftMs) },
         'wall clock jumped (sleep/wake or a clock step): checking the credential now');
     }
     // A refresh in flight re-arms the timer when it ends.
-    if (inflight !== undefined) return;
-    const due = failures === 0
-      ? nextAtMs === undefined || wallMs >= nextAtMs || !isServable(current, wallMs)
-      /* c8 ignore next - a failed attempt always sets nextAtMs; `?? 0` only satisfies the type */
-      : wallMs >= (nextAtMs ?? 0);
-    if (due) void refresh();
-    else arm();
-  }
+    if (this.inflight !== undefined) return;
+    if (isDue(this.state, wallMs)) void this.refresh();
+    else this.arm();
+  };
 
-  function demandAllowed(nowMs: number): boolean {
-    if (lastAttemptAtMs === undefined || failures === 0) return true;
-    if (nextAtMs !== undefined && nowMs >= nextAtMs) return true;
-    return nowMs - lastAttemptAtMs >= DEMAND_SPACING_MS[lastRetryClass];
-  }
-
-  function result(): CredentialResult {
-    const nowMs = clock.now();
-    if (isServable(current, nowMs)) return { ok: true, credential: current };
-    if (stopped) return { ok: false, error: new ImdsdError('IMDSD_ERR_SHUTTING_DOWN') };
-    if (lastError !== undefined) {
-      const prefix = current === undefined ? 'no credential yet' : 'the last credential has expired';
-      return { ok: false, error: new ImdsdError(lastError.code, `${prefix}: ${lastError.message}`, { hint: lastError.hint }) };
-    }
-    return current === undefined
-      ? { ok: false, error: new ImdsdError('IMDSD_ERR_NO_CREDENTIAL_YET', 'no credential yet: the first refresh is in progress', { hint: 'retry in a moment' }) }
-      : { ok: false, error: new ImdsdError('IMDSD_ERR_CREDENTIAL_EXPIRED', 'the credential is being renewed', { hint: 'retry in a moment' }) };
-  }
-
-  function waitBounded(work: Promise<void>, maxMs: number): Promise<void> {
+  private waitBounded(work: Promise<void>, maxMs: number): Promise<void> {
     return new Promise((resolve) => {
-      const cancel = clock.setTimer(resolve, maxMs);
+      const cancel = this.options.clock.setTimer(resolve, maxMs);
       void work.then(() => {
         cancel();
         resolve();
@@ -238,59 +191,43 @@ export function createRefresher(options: RefresherOptions): Refresher {
     });
   }
 
-  return {
-    identity,
-    async get() {
-      const nowMs = clock.now();
-      if (isServable(current, nowMs)) return { ok: true, credential: current };
-      if (stopped) return result();
-      if (inflight === undefined && demandAllowed(nowMs)) void refresh();
-      if (inflight !== undefined) await waitBounded(inflight, demandWaitMs);
-      return result();
-    },
-    async start() {
-      stopTicker = options.ticker(check);
-      if (isServable(current, clock.now())) arm();
-      else await refresh();
-      return result();
-    },
-    async refreshNow() {
-      await refresh();
-      // The attempt's own outcome, even while the last good credential is still served.
-      if (failures > 0 && lastError !== undefined) return { ok: false, error: lastError };
-      return result();
-    },
-    status() {
-      const nowMs = clock.now();
-      const servable = isServable(current, nowMs);
-      let state: RefresherState;
-      if (stopped) state = 'stopped';
-      else if (!servable) state = current === undefined ? 'starting' : 'expired';
-      else if (failures > 0) state = 'degraded';
-      else state = inflight === undefined ? 'fresh' : 'refreshing';
-      return {
-        state,
-        expiresAtMs: current?.expiresAtMs,
-        issuedAtMs: current?.issuedAtMs,
-        lastRefreshAtMs,
-        nextRefreshAtMs: nextAtMs,
-        consecutiveFailures: failures,
-        lastError: lastError === undefined ? undefined : { code: lastError.code, message: lastError.message, hint: lastError.hint },
-        durationSec,
-        clockOffsetMs,
-      };
-    },
-    held: () => current,
-    adopt(credential) {
-      if (current === undefined || credential.expiresAtMs > current.expiresAtMs) {
-        current = credential;
-        nextAtMs = refreshAtMs(credential, options.refreshBeforeSec);
-      }
-    },
-    stop() {
-      stopped = true;
-      cancelTimer?.();
-      stopTicker?.();
-    },
+  readonly get = async (): Promise<CredentialResult> => {
+    const { clock } = this.options;
+    const nowMs = clock.now();
+    if (isServable(this.state.current, nowMs)) return { ok: true, credential: this.state.current };
+    if (this.state.stopped) return resultOf(this.state, nowMs);
+    if (this.inflight === undefined && demandAllowed(this.state, nowMs)) void this.refresh();
+    if (this.inflight !== undefined) await this.waitBounded(this.inflight, this.demandWaitMs);
+    return resultOf(this.state, clock.now());
   };
+
+  readonly start = async (): Promise<CredentialResult> => {
+    this.stopTicker = this.options.ticker(this.check);
+    if (isServable(this.state.current, this.options.clock.now())) this.arm();
+    else await this.refresh();
+    return resultOf(this.state, this.options.clock.now());
+  };
+
+  readonly refreshNow = async (): Promise<CredentialResult> => {
+    await this.refresh();
+    return refreshOutcomeOf(this.state, this.options.clock.now());
+  };
+
+  readonly status = (): RefresherStatus => statusOf(this.state, this.options.clock.now(), this.inflight !== undefined);
+
+  readonly held = (): Credential | undefined => this.state.current;
+
+  readonly adopt = (credential: Credential): void => {
+    this.state = onAdopt(this.state, credential, this.options.refreshBeforeSec);
+  };
+
+  readonly stop = (): void => {
+    this.state = onStop(this.state);
+    this.cancelTimer?.();
+    this.stopTicker?.();
+  };
+}
+
+export function createRefresher(options: RefresherOptions): Refresher {
+  return new RefresherShell(options);
 }

@@ -1,7 +1,7 @@
 import { pino } from 'pino';
 import t from 'tap';
 import { describeNotice, watchExpiry, type ExpiryNotice } from '../../src/daemon/expiry-warning.js';
-import type { RefresherStatus } from '../../src/refresher/refresher.js';
+import type { RefresherStatus } from '../../src/refresher/refresh-state.js';
 import { FakeClock } from '../support/fake-clock.js';
 
 function setup(horizonSec = 600) {

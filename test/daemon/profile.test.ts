@@ -122,3 +122,12 @@ t.test('a missing config file names the path that was looked at', async (t) => {
   const error = await profileError('dev');
   t.match(error?.message, /^\/nonexistent\/imdsd\/config: profile dev: no such profile/, String(error?.message));
 });
+
+t.test('a missing default profile is to be added as [default], the config file\'s spelling (issue 12)', async (t) => {
+  const files = writeAwsFiles('[profile dev]\nrole_arn = arn:aws:iam::123456789012:role/dev\ncredential_source = Environment\n', '');
+  withEnv(t, files.env);
+  const error = await profileError('default');
+  t.equal(error?.code, 'IMDSD_ERR_CONFIG', 'a configuration error');
+  t.match(error?.hint, /^add \[default\] to /, String(error?.hint));
+  t.notMatch(error?.hint, /\[profile default\]/, 'not [profile default]');
+});

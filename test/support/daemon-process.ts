@@ -1,5 +1,5 @@
 /**
- * Runs the built CLI (dist/src/daemon/cli.js) as a child process, as a user or a
+ * Runs the built CLI (dist/src/cli/main.js) as a child process, as a user or a
  * service manager would, and reads its JSON log lines from stdout.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { describeLeaks, findLeaks } from './security-leaks.js';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', ...(import.meta.url.includes('/dist/') ? ['..'] : []));
-export const CLI = join(REPO_ROOT, 'dist', 'src', 'daemon', 'cli.js');
+export const CLI = join(REPO_ROOT, 'dist', 'src', 'cli', 'main.js');
 
 export type LogLine = Record<string, unknown> & { event?: string; msg?: string; level?: string };
 
@@ -39,10 +39,16 @@ export function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS
   return env;
 }
 
-/** `launcher` runs the CLI through another program, e.g. `systemd-socket-activate -l …`. */
-export function runCli(args: string[], env: NodeJS.ProcessEnv, launcher: readonly string[] = []): DaemonProcess {
-  const [cmd, ...prefix] = [...launcher, process.execPath];
-  const child = spawn(cmd ?? process.execPath, [...prefix, CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * `launcher` runs the CLI through another program, e.g. `systemd-socket-activate -l …`;
+ * `command` is what runs the CLI: by default this node with the checkout's build, and the
+ * packaging tests pass an installed package's bin (see packed-install.ts).
+ */
+export function runCli(
+  args: string[], env: NodeJS.ProcessEnv, launcher: readonly string[] = [], command: readonly string[] = [process.execPath, CLI],
+): DaemonProcess {
+  const [file = process.execPath, ...rest] = [...launcher, ...command, ...args];
+  const child = spawn(file, rest, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: LogLine[] = [];
   const output: string[] = [];
   let errText = '';

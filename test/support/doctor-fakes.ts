@@ -7,11 +7,11 @@ import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ImdsdError } from '../../src/errors.js';
-import type { DaemonStatus, RoleStatus } from '../../src/daemon/control/role-status.js';
-import type { DoctorDeps, HttpInit, HttpReply } from '../../src/daemon/doctor/deps.js';
-import type { Finding } from '../../src/daemon/doctor/finding.js';
-import { nodeFiles } from '../../src/daemon/doctor/real-deps.js';
-import { inspect, type DoctorOptions, type Situation } from '../../src/daemon/doctor/situation.js';
+import type { DaemonStatus, RoleStatus } from '../../src/contract/control-api.js';
+import type { DoctorDeps, HttpInit, HttpReply } from '../../src/cli/doctor/deps.js';
+import type { Finding } from '../../src/cli/doctor/finding.js';
+import { nodeFiles } from '../../src/cli/doctor/real-deps.js';
+import { inspect, type DoctorOptions, type Situation } from '../../src/cli/doctor/situation.js';
 
 /** 2026-11-21T12:00:00Z: every fake time is relative to it. */
 export const NOW = Date.UTC(2026, 10, 21, 12, 0, 0);

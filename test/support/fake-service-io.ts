@@ -3,7 +3,7 @@
  * ordered list of events, keeps written files in memory and answers commands from a
  * script, so install/uninstall tests compare exactly what would have happened.
  */
-import type { RunResult, ServiceIo } from '../../src/daemon/service/service-io.js';
+import type { RunResult, ServiceIo } from '../../src/cli/service/service-io.js';
 
 export interface FakeFile {
   readonly content: string;

@@ -2,13 +2,15 @@
  * Where the interop suite's real clients live on this machine and which versions they
  * are. Debian's packages are used at absolute paths: `python3` and `aws` on PATH may be
  * shims of another install (pyenv here), and the suite must test what CI installs.
- * A client that is missing fails its tests with what to install; it is never skipped.
+ * A client that is missing skips its tests with what to install, or fails them where
+ * IMDSD_REQUIRE_CLIENTS is set (CI): see required-tools.ts.
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { REPO_ROOT } from './daemon-process.js';
+import { reportMissingTool, type Reporter } from './required-tools.js';
 
 export const AWS_CLI = '/usr/bin/aws';
 export const PYTHON = '/usr/bin/python3';
@@ -98,13 +100,13 @@ export async function locateClient(name: ClientName): Promise<ClientInfo> {
 }
 
 /**
- * The client, or a failed assertion saying what to install (and undefined). Call it at
- * the start of every test that runs the client.
+ * The client, or (undefined and) a skip or failure saying what to install. Call it at the
+ * start of every test that runs the client, and return when it gives undefined.
  */
-export async function requireClient(t: { fail(message: string): unknown }, name: ClientName): Promise<ClientInfo | undefined> {
+export async function requireClient(t: Reporter, name: ClientName): Promise<ClientInfo | undefined> {
   const info = await locateClient(name);
   if (info.problem === undefined) return info;
-  t.fail(info.problem);
+  reportMissingTool(t, info.problem);
   return undefined;
 }
 

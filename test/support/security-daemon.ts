@@ -6,7 +6,7 @@
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { request } from 'undici';
-import { containerTokenPath } from '../../src/daemon/control/container-token.js';
+import { containerTokenPath } from '../../src/contract/paths.js';
 import { auditLogs, cleanEnv, startDaemonProcess, type DaemonProcess } from './daemon-process.js';
 import { DEFAULT_ROLE_ARN, DEFAULT_USER, startStsServer, type AuditedStsServer } from './sts-server.js';
 

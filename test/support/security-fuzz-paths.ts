@@ -1,7 +1,7 @@
 /**
  * Request targets for the security fuzz. Each target is built from a real IMDS path
  * and then mutated; the generator records what the mutation does to its meaning
- * (shared/imds-protocol.md: repeated and trailing slashes collapse, the query is not
+ * (docs/imds-protocol.md: repeated and trailing slashes collapse, the query is not
  * part of the path, `.`/`..` segments and encoded separators name nothing), so the
  * fuzz can predict the answer independently of src/imds/normalise-path.ts.
  */

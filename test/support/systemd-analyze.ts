@@ -10,8 +10,8 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Test } from 'tap';
-import { runInstall } from '../../src/daemon/service/install.js';
-import { PACKAGE } from '../../src/daemon/service/package-paths.js';
+import { runInstall } from '../../src/cli/service/install.js';
+import { PACKAGE } from '../../src/cli/service/package-paths.js';
 import { fakeServiceIo } from './fake-service-io.js';
 
 export const INSTALL_SYSTEMD = 'systemd-analyze is missing: install the Debian/Ubuntu package "systemd" (apt-get install -y systemd); these tests never skip';

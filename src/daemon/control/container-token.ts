@@ -9,13 +9,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFile, rename, stat, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-
-export const TOKEN_FILE_NAME = 'ecs-token';
-
-export function containerTokenPath(controlSocketPath: string): string {
-  return join(dirname(controlSocketPath), TOKEN_FILE_NAME);
-}
 
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
 
@@ -35,15 +28,4 @@ export async function writeContainerToken(path: string, token: string): Promise<
   const temporary = `${path}.${process.pid}.tmp`;
   await writeFile(temporary, token, { mode: 0o600 });
   await rename(temporary, path);
-}
-
-/**
- * The secret IMDSv2 tokens are signed with (src/imds/signed-token.ts): kept beside the
- * control socket like the ECS token and reused the same way, so a restarted daemon accepts
- * the tokens its predecessor issued. The unit's RuntimeDirectoryPreserve=restart keeps both.
- */
-export const TOKEN_KEY_FILE_NAME = 'imds-token-key';
-
-export function tokenKeyPath(controlSocketPath: string): string {
-  return join(dirname(controlSocketPath), TOKEN_KEY_FILE_NAME);
 }

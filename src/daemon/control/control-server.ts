@@ -4,10 +4,12 @@
  */
 import { isoTime as iso } from '../../clock.js';
 import fastify, { type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
 import { ImdsdError } from '../../errors.js';
 import type { Metrics } from '../metrics.js';
 import type { RoleRuntime } from '../role-runtime.js';
-import { roleStatus, unhealthyReasons, type DaemonStatus } from './role-status.js';
+import { CONTROL_ROUTES, unhealthyReasons, type DaemonStatus } from '../../contract/control-api.js';
+import { roleStatus } from './role-status.js';
 
 export interface ControlDeps {
   readonly runtimes: () => readonly RoleRuntime[];
@@ -17,6 +19,8 @@ export interface ControlDeps {
   readonly now: () => number;
   /** Where the ECS endpoint's token is, for `imdsd env --ecs`. */
   readonly containerTokenFile: string;
+  /** Where an unexpected error is logged with its stack; a client sees only its code. */
+  readonly logger: Pick<Logger, 'error'>;
 }
 
 const SECOND_PRECISION = /\.\d{3}Z$/;
@@ -34,10 +38,14 @@ function pick(runtimes: readonly RoleRuntime[], role: string | undefined): RoleR
 export function buildControlApp(deps: ControlDeps): FastifyInstance {
   const app = fastify({ logger: false, bodyLimit: 4096 });
 
-  app.setErrorHandler((error: unknown, _request, reply) => {
-    const coded = error instanceof ImdsdError
-      ? error
-      : new ImdsdError('IMDSD_ERR_STS_UNKNOWN', error instanceof Error ? error.message : String(error));
+  app.setErrorHandler((error: unknown, request, reply) => {
+    let coded: ImdsdError;
+    if (error instanceof ImdsdError) coded = error;
+    else {
+      // Not an STS answer nor any other known failure: a bug, so it is logged in full.
+      deps.logger.error({ event: 'control-error', url: request.url, err: error }, 'unexpected error in the control API');
+      coded = new ImdsdError('IMDSD_ERR_INTERNAL', error instanceof Error ? error.message : String(error), { cause: error });
+    }
     void reply.code(coded.status).send({ Code: coded.code, Message: coded.message, Hint: coded.hint });
   });
 
@@ -50,9 +58,9 @@ export function buildControlApp(deps: ControlDeps): FastifyInstance {
     roles: deps.runtimes().map(roleStatus),
   });
 
-  app.get('/v1/status', async () => status());
+  app.get(CONTROL_ROUTES.status, async () => status());
 
-  app.post<{ Querystring: { role?: string } }>('/v1/refresh', async (request) => {
+  app.post<{ Querystring: { role?: string } }>(CONTROL_ROUTES.refresh, async (request) => {
     const chosen = pick(deps.runtimes(), request.query.role);
     const results = await Promise.all(chosen.map(async (runtime) => {
       const outcome = await runtime.refresher.refreshNow();
@@ -64,7 +72,7 @@ export function buildControlApp(deps: ControlDeps): FastifyInstance {
   });
 
   /** `imdsd mfa CODE`: starts the role's MFA session, then refreshes with it at once. */
-  app.post<{ Querystring: { role?: string; code?: string } }>('/v1/mfa', async (request) => {
+  app.post<{ Querystring: { role?: string; code?: string } }>(CONTROL_ROUTES.mfa, async (request) => {
     const chosen = pick(deps.runtimes(), request.query.role).filter((runtime) => runtime.mfa !== undefined);
     const [runtime] = chosen;
     if (runtime?.mfa === undefined || chosen.length > 1) {
@@ -84,18 +92,18 @@ export function buildControlApp(deps: ControlDeps): FastifyInstance {
     };
   });
 
-  app.get('/healthz', async (_request, reply) => {
+  app.get(CONTROL_ROUTES.health, async (_request, reply) => {
     const reasons = unhealthyReasons(status().roles);
     return reasons.length === 0 ? reply.send({ ok: true }) : reply.code(503).send({ ok: false, reasons });
   });
 
-  app.get('/metrics', async (_request, reply) => {
+  app.get(CONTROL_ROUTES.metrics, async (_request, reply) => {
     reply.header('content-type', deps.metrics.registry.contentType);
     return deps.metrics.registry.metrics();
   });
 
   /** The credential_process document (Version 1), for tools that only read profiles. */
-  app.get<{ Params: { role: string } }>('/v1/credentials/:role', async (request, reply) => {
+  app.get<{ Params: { role: string } }>(`${CONTROL_ROUTES.credentials}:role`, async (request, reply) => {
     const outcome = await Promise.any(pick(deps.runtimes(), request.params.role).map((runtime) => runtime.refresher.get()));
     if (!outcome.ok) throw outcome.error;
     const { credential } = outcome;

@@ -1,0 +1,124 @@
+/**
+ * `imdsd env [--role NAME] [--shell bash|zsh|fish|powershell] [--ecs] [--port N]`: the
+ * exports a shell needs to reach the daemon (the IMDS endpoint, or with --ecs the
+ * container-credentials pair), plus NO_PROXY/no_proxy extended with the loopback names,
+ * because botocore sends IMDS calls through HTTP(S)_PROXY otherwise.
+ * Meant for `eval "$(imdsd env)"` in a shell profile.
+ */
+import { readFile } from 'node:fs/promises';
+import { EXIT } from '../../contract/exit-codes.js';
+import { ImdsdError } from '../../errors.js';
+import { callControl } from '../control-client.js';
+import { containerTokenPath, DEFAULT_IMDS_PORT } from '../../contract/paths.js';
+import { CONTROL_ROUTES, containerCredentialsPath, isDaemonStatus, type DaemonStatus } from '../../contract/control-api.js';
+import { CLIENT_EXIT, CONTROL_SOCKET_OPTION, parseCommandArgs, reportFailure, socketFor, unreadableReply, type CommandContext } from './context.js';
+
+const OPTIONS = {
+  ...CONTROL_SOCKET_OPTION,
+  role: { type: 'string' },
+  shell: { type: 'string' },
+  port: { type: 'string' },
+  ecs: { type: 'boolean' },
+} as const;
+
+const SHELLS = ['bash', 'zsh', 'fish', 'powershell'] as const;
+type Shell = (typeof SHELLS)[number];
+/** `[::1]` too: botocore matches NO_PROXY against the URL's bracketed host. */
+const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '::1', '[::1]'];
+
+/** Quotes a value for the shell: single quotes, with embedded ones escaped per shell. */
+function quote(shell: Shell, value: string): string {
+  if (shell === 'powershell') return `'${value.replace(/'/g, "''")}'`;
+  if (shell === 'fish') return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+function assignment(shell: Shell, name: string, value: string): string {
+  if (shell === 'fish') return `set -gx ${name} ${quote(shell, value)};`;
+  if (shell === 'powershell') return `$env:${name} = ${quote(shell, value)}`;
+  return `export ${name}=${quote(shell, value)}`;
+}
+
+/** NO_PROXY with the loopback names added once, keeping what the user had. */
+export function extendNoProxy(current: string | undefined): string {
+  const entries = (current ?? '').split(',').map((entry) => entry.trim()).filter(Boolean);
+  for (const name of LOOPBACK_NAMES) if (!entries.includes(name)) entries.push(name);
+  return entries.join(',');
+}
+
+function detectShell(env: NodeJS.ProcessEnv): Shell {
+  const name = (env.SHELL ?? '').split('/').pop() ?? '';
+  return (SHELLS as readonly string[]).includes(name) ? (name as Shell) : 'bash';
+}
+
+interface Target {
+  readonly port: number;
+  readonly roleName: string | undefined;
+  readonly tokenFile: string;
+}
+
+function parsePort(explicit: string): number {
+  const port = Number(explicit);
+  if (!/^\d+$/.test(explicit) || port < 1 || port > 65535) {
+    throw new ImdsdError('IMDSD_ERR_CONFIG', `imdsd env: --port ${explicit} is not a port`, { hint: 'use 1-65535' });
+  }
+  return port;
+}
+
+/** The role's port and name from the running daemon, or the defaults when it is not running. */
+async function targetOf(ctx: CommandContext, socket: string, role: string | undefined, explicitPort: string | undefined): Promise<Target> {
+  const fallback = { port: explicitPort === undefined ? DEFAULT_IMDS_PORT : parsePort(explicitPort), roleName: role, tokenFile: containerTokenPath(socket) };
+  let status: DaemonStatus;
+  try {
+    const body = (await callControl(socket, 'GET', CONTROL_ROUTES.status)).body;
+    if (!isDaemonStatus(body)) throw unreadableReply('env');
+    status = body;
+  } catch (error) {
+    if (error instanceof ImdsdError && error.code === 'IMDSD_ERR_DAEMON_NOT_RUNNING') {
+      if (explicitPort === undefined) ctx.err(`# imdsd is not running; assuming port ${DEFAULT_IMDS_PORT}\n`);
+      return fallback;
+    }
+    throw error;
+  }
+  const chosen = (role === undefined ? status.roles : status.roles.filter((r) => r.roleName === role))[0];
+  if (chosen?.port === undefined) {
+    throw new ImdsdError('IMDSD_ERR_UNKNOWN_ROLE', `imdsd env: no role${role === undefined ? '' : ` named ${role}`} is being served`,
+      { hint: `served: ${status.roles.map((r) => r.roleName).join(', ') || 'none'}` });
+  }
+  return { port: explicitPort === undefined ? chosen.port : parsePort(explicitPort), roleName: chosen.roleName, tokenFile: status.containerTokenFile };
+}
+
+export async function envCommand(argv: string[], ctx: CommandContext): Promise<number> {
+  const { values } = parseCommandArgs('env', argv, OPTIONS);
+  if (values.shell !== undefined && !(SHELLS as readonly string[]).includes(values.shell)) {
+    ctx.err(`imdsd: imdsd env: --shell must be one of ${SHELLS.join(', ')}\n`);
+    return EXIT.CONFIG;
+  }
+  const shell = (values.shell as Shell | undefined) ?? detectShell(ctx.env);
+  try {
+    const target = await targetOf(ctx, socketFor(ctx, values['control-socket']), values.role, values.port);
+    const noProxy = extendNoProxy(ctx.env.NO_PROXY ?? ctx.env.no_proxy);
+    const lines: string[] = [];
+    if (values.ecs === true) {
+      if (target.roleName === undefined) {
+        throw new ImdsdError('IMDSD_ERR_CONFIG', 'imdsd env --ecs: --role is required while the daemon is not running',
+          { hint: 'pass --role NAME' });
+      }
+      // 127.0.0.1, not localhost: the one host every SDK accepts for this variable over http.
+      lines.push(assignment(shell, 'AWS_CONTAINER_CREDENTIALS_FULL_URI',
+        `http://127.0.0.1:${target.port}${containerCredentialsPath(target.roleName)}`));
+      lines.push(assignment(shell, 'AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE', target.tokenFile));
+      // botocore < 1.32 and the AWS CLI builds on it read only the variable; the token
+      // survives daemon restarts (container-token.ts), so a copy in the shell stays valid.
+      const token = await readFile(target.tokenFile, 'utf8').catch(() => undefined);
+      if (token !== undefined) lines.push(assignment(shell, 'AWS_CONTAINER_AUTHORIZATION_TOKEN', token));
+    } else {
+      lines.push(assignment(shell, 'AWS_EC2_METADATA_SERVICE_ENDPOINT', `http://localhost:${target.port}/`));
+    }
+    lines.push(assignment(shell, 'NO_PROXY', noProxy), assignment(shell, 'no_proxy', noProxy));
+    ctx.out(`${lines.join('\n')}\n`);
+    return CLIENT_EXIT.OK;
+  } catch (error) {
+    return reportFailure(ctx, error);
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * `imdsd install`: writes a launchd or systemd definition that runs `imdsd run` with the
+ * given flags, loads it, and says which line to add to the shell profile. Returns the exit
+ * code instead of exiting, so the CLI owns the process and tests drive it with a fake io.
+ */
+import { ImdsdError } from '../../errors.js';
+import { EXIT } from '../../contract/exit-codes.js';
+import { buildDefinition } from './definition.js';
+import { LAUNCHD_LABEL, hostPlatform, type Platform } from './locations.js';
+import { PACKAGE, type PackagePaths } from './package-paths.js';
+import { endpointAdvice, guard, printError } from './report.js';
+import { describeCommands, failureMessage, runCommands } from './runner.js';
+import { parseInstallArgs, scopeOf, type InstallArgs } from './service-args.js';
+import { installCommands } from './service-commands.js';
+import type { ServiceIo } from './service-io.js';
+import { INSTALL_USAGE } from './service-usage.js';
+
+/** Where the service's own messages go, to point at when it does not come up. */
+function statusHint(platform: Platform, system: boolean, uid: number): string {
+  if (platform === 'macos') return `launchctl print gui/${uid}/${LAUNCHD_LABEL}; logs in ~/Library/Logs/imdsd/`;
+  return system ? 'systemctl status imdsd; journalctl -u imdsd' : 'systemctl --user status imdsd; journalctl --user -u imdsd';
+}
+
+/** The platform to render for, or undefined (already reported) where there is none. */
+function platformFor(args: InstallArgs, io: ServiceIo): Platform | undefined {
+  const host = hostPlatform(io.platform);
+  if (args.platform === undefined) {
+    if (host === undefined) {
+      printError(io, `imdsd install supports macOS (launchd) and Linux (systemd), not ${io.platform}`,
+        'render a definition with --print --platform linux|macos and install it by hand');
+    }
+    return host;
+  }
+  if (args.mode === 'install' && args.platform !== host) {
+    throw new ImdsdError('IMDSD_ERR_CONFIG', `imdsd install: --platform ${args.platform} is not this machine (${io.platform})`,
+      { hint: 'use --platform with --print or --dry-run, or drop it' });
+  }
+  return args.platform;
+}
+
+/** Runs one write; false (reported) when it failed. */
+async function write(io: ServiceIo, path: string, action: () => Promise<void>): Promise<boolean> {
+  try {
+    await action();
+    return true;
+  } catch (error) {
+    printError(io, `could not write ${path}: ${(error as Error).message}`, 'check the permissions of its directory');
+    return false;
+  }
+}
+
+/** Exit code: 0 installed (or printed), 78 bad flags, 1 anything else, with one line why. */
+export function runInstall(argv: string[], io: ServiceIo, paths: PackagePaths = PACKAGE): Promise<number> {
+  return guard(io, async () => {
+    const args = await parseInstallArgs(argv, io.env, io.cwd);
+    if (args.help) {
+      io.stdout(INSTALL_USAGE);
+      return EXIT.OK;
+    }
+    const platform = platformFor(args, io);
+    if (platform === undefined) return EXIT.FAILURE;
+    const { scope, user } = scopeOf(args, platform, io.env);
+    const definition = await buildDefinition({ platform, scope, user, runArgs: args.runArgs, roles: args.config.roles }, io, paths);
+    const socket = definition.socket;
+    if (args.mode === 'print') {
+      io.stdout(socket === undefined ? definition.content : `${definition.content}\n# ==> ${socket.path} <==\n${socket.content}`);
+      return EXIT.OK;
+    }
+    for (const warning of definition.warnings) io.stderr(`imdsd: note: ${warning}\n`);
+    const commands = installCommands(platform, scope, io.uid, definition.path, socket !== undefined);
+    const files = socket === undefined ? [definition] : [definition, socket];
+    if (args.mode === 'dry-run') {
+      const dirs = definition.dirs.map((dir) => `would create directory ${dir}\n`).join('');
+      const mode = definition.mode.toString(8).padStart(4, '0');
+      const writes = files.map((file) => `would write ${file.path} (mode ${mode}):\n${file.content}`).join('');
+      io.stdout(`${dirs}${writes}${describeCommands(commands)}`);
+      return EXIT.OK;
+    }
+    if (scope === 'system' && io.uid !== 0) {
+      printError(io, `imdsd install --system writes ${definition.path} and must run as root`,
+        'sudo "$(command -v imdsd)" install --system …');
+      return EXIT.FAILURE;
+    }
+    if (scope === 'user' && io.uid === 0 && io.env.SUDO_USER !== undefined) {
+      printError(io, `imdsd install under sudo would install the service for root, not for ${io.env.SUDO_USER}`,
+        'run it without sudo, or add --system for a system service');
+      return EXIT.FAILURE;
+    }
+    if (!(await io.exists(paths.cli))) {
+      printError(io, `the built CLI ${paths.cli} is missing, so the service could not start`, 'run `npm run build` in the imdsd package');
+      return EXIT.FAILURE;
+    }
+    for (const dir of definition.dirs) {
+      if (!(await write(io, dir, () => io.mkdir(dir)))) return EXIT.FAILURE;
+    }
+    for (const file of files) {
+      if (!(await write(io, file.path, () => io.writeFile(file.path, file.content, definition.mode)))) return EXIT.FAILURE;
+    }
+    const failure = await runCommands(io, commands);
+    if (failure !== undefined) {
+      printError(io, `${failureMessage(failure)}; ${definition.path} was written and left in place`,
+        `check ${statusHint(platform, scope === 'system', io.uid)}, then run imdsd install again`);
+      return EXIT.FAILURE;
+    }
+    io.stdout(`imdsd: installed ${files.map((file) => file.path).join(' and ')} and started the service (${statusHint(platform, scope === 'system', io.uid)})\n`);
+    io.stdout(endpointAdvice(args.config));
+    return EXIT.OK;
+  });
+}

@@ -1,0 +1,45 @@
+/**
+ * How the service commands talk to the person who ran them: errors in the CLI's own
+ * one-line format (`imdsd: <message> (fix: <hint>)`), and the line for the shell profile.
+ */
+import { isImdsdError } from '../../errors.js';
+import { DEFAULTS, type DaemonConfig } from '../../config/config.js';
+import { EXIT } from '../../contract/exit-codes.js';
+import type { ServiceIo } from './service-io.js';
+
+export function printError(io: ServiceIo, message: string, hint?: string): void {
+  io.stderr(`imdsd: ${message}${hint === undefined ? '' : ` (fix: ${hint})`}\n`);
+}
+
+/**
+ * Runs a command body and turns a configuration error into its message and exit 78, as
+ * `imdsd run` does. Anything else is a bug and goes on to the CLI's own handler.
+ */
+export async function guard(io: ServiceIo, body: () => Promise<number>): Promise<number> {
+  try {
+    return await body();
+  } catch (error) {
+    if (!isImdsdError(error) || error.code !== 'IMDSD_ERR_CONFIG') throw error;
+    printError(io, error.message, error.hint);
+    return EXIT.CONFIG;
+  }
+}
+
+/** A listen address a client can use: the loopback default, or the one given. */
+function clientHost(host: string | undefined): string {
+  if (host === undefined || host === '0.0.0.0' || host === '::' || host === 'localhost') return 'localhost';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/**
+ * The export line for the first role, the one the SDKs should use by default. Port 0
+ * means a new port on every start, so there is no line to give.
+ */
+export function endpointAdvice(config: DaemonConfig): string {
+  const role = config.roles[0];
+  const port = role?.port ?? DEFAULTS.port;
+  if (port === 0) {
+    return 'The service picks a free port at every start (--port 0); its log names it. Give it a fixed --port for a stable endpoint.\n';
+  }
+  return `Add this line to your shell profile (~/.zshrc, ~/.bashrc, ...):\n  export AWS_EC2_METADATA_SERVICE_ENDPOINT=http://${clientHost(role?.host)}:${port}/\n`;
+}

@@ -1,0 +1,140 @@
+/**
+ * Flags of `imdsd install` and `imdsd uninstall`. Every `imdsd run` flag passes through to
+ * the service's command line, and is checked by the same code as `imdsd run`, so a service
+ * is never installed with flags that would make it exit 78 on every start.
+ */
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import { ImdsdError } from '../../errors.js';
+import type { DaemonConfig } from '../../config/config.js';
+import { configFromFlags, parseRunArgs } from '../../config/run-args.js';
+import { RUN_OPTIONS } from '../../config/run-options.js';
+import type { Platform, Scope } from './locations.js';
+
+/** Flags of both commands that are not `imdsd run` flags. */
+const COMMON_OPTIONS = {
+  system: { type: 'boolean' },
+  'dry-run': { type: 'boolean' },
+  platform: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const INSTALL_OPTIONS = { ...RUN_OPTIONS, ...COMMON_OPTIONS, user: { type: 'string' }, print: { type: 'boolean' } } as const;
+
+/** Run flags naming a file: the service starts elsewhere, so they are made absolute. */
+const PATH_FLAGS = new Set(['config', 'control-socket']);
+const SOURCE_FLAGS = ['profile', 'role-arn', 'config'];
+
+export type Mode = 'install' | 'print' | 'dry-run';
+
+export interface InstallArgs {
+  readonly help: false;
+  readonly mode: Mode;
+  readonly system: boolean;
+  readonly user: string | undefined;
+  /** Given with --platform; otherwise the caller detects it. */
+  readonly platform: Platform | undefined;
+  /** The arguments after `run` in the service's command line. */
+  readonly runArgs: string[];
+  readonly config: DaemonConfig;
+}
+
+export interface UninstallArgs {
+  readonly help: boolean;
+  readonly dryRun: boolean;
+  readonly system: boolean;
+  readonly platform: Platform | undefined;
+}
+
+function configError(message: string, hint: string, cause?: unknown): ImdsdError {
+  return new ImdsdError('IMDSD_ERR_CONFIG', message, { hint, cause });
+}
+
+/** Runs node's parseArgs, turning its TypeError into the same config error as `imdsd run`. */
+function parse<R>(command: string, parseValues: () => R): R {
+  try {
+    return parseValues();
+  } catch (cause) {
+    throw configError(`imdsd ${command}: ${(cause as Error).message}`, `see \`imdsd ${command} --help\``, cause);
+  }
+}
+
+function platformOf(command: string, value: string | undefined): Platform | undefined {
+  if (value === undefined || value === 'linux' || value === 'macos') return value;
+  throw configError(`imdsd ${command}: --platform must be linux or macos, not "${value}"`, 'use --platform linux or --platform macos');
+}
+
+/**
+ * The run flags in RUN_OPTIONS order, as the service will pass them to `imdsd run`: a
+ * repeatable flag once per value, a boolean bare, a file path made absolute.
+ */
+export function runArgsOf(values: Readonly<Record<string, unknown>>, cwd: string, options: object = RUN_OPTIONS): string[] {
+  const args: string[] = [];
+  for (const name of Object.keys(options)) {
+    const value = values[name];
+    if (name === 'help' || value === undefined) continue;
+    for (const item of Array.isArray(value) ? value : [value]) {
+      if (item === true) args.push(`--${name}`);
+      else if (item !== false) args.push(`--${name}`, PATH_FLAGS.has(name) ? resolve(cwd, String(item)) : String(item));
+    }
+  }
+  return args;
+}
+
+/** `--help` is answered before anything else is checked. */
+export type InstallRequest = { readonly help: true } | InstallArgs;
+
+export async function parseInstallArgs(argv: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<InstallRequest> {
+  const values = parse('install', () => parseArgs({ args: argv, options: INSTALL_OPTIONS, strict: true }).values);
+  if (values.help === true) return { help: true };
+  const platform = platformOf('install', values.platform);
+  if (values.print === true && values['dry-run'] === true) {
+    throw configError('imdsd install: --print and --dry-run cannot be combined', 'use --print for the definition alone, --dry-run for the whole plan');
+  }
+  if (values.user !== undefined && values.system !== true) {
+    throw configError('imdsd install: --user only goes with --system', 'add --system for a system service, or drop --user');
+  }
+  const given: Record<string, unknown> = values;
+  const runArgs = runArgsOf(given, cwd);
+  const config = await configFromFlags(parseRunArgs(runArgs), env);
+  const profile = config.roles[0]?.profile;
+  // Without a source flag `imdsd run` falls back to AWS_PROFILE, else "default": the service
+  // gets the profile chosen now, whatever its own environment says later.
+  if (!SOURCE_FLAGS.some((flag) => given[flag] !== undefined) && profile !== undefined) runArgs.unshift('--profile', profile);
+  return {
+    help: false,
+    mode: values.print === true ? 'print' : values['dry-run'] === true ? 'dry-run' : 'install',
+    system: values.system === true,
+    user: values.user,
+    platform,
+    runArgs,
+    config,
+  };
+}
+
+/** A user name systemd accepts in User= that needs no quoting: no spaces, no `%`. */
+const USER_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
+
+/**
+ * Scope and account, once the platform is known. A system service runs as --user, else
+ * as the account that ran sudo: never as root by accident.
+ */
+export function scopeOf(args: InstallArgs, platform: Platform, env: NodeJS.ProcessEnv): { scope: Scope; user: string | undefined } {
+  if (!args.system) return { scope: 'user', user: undefined };
+  if (platform === 'macos') {
+    throw configError('imdsd install: --system is for Linux build hosts; on macOS imdsd is a per-user LaunchAgent', 'drop --system');
+  }
+  const user = args.user ?? (env.SUDO_USER === 'root' ? undefined : env.SUDO_USER);
+  if (user === undefined || user === '') {
+    throw configError('imdsd install: --system needs the account the service runs as', 'add --user NAME (the account whose ~/.aws holds the profile)');
+  }
+  if (!USER_NAME.test(user)) {
+    throw configError(`imdsd install: --user "${user}" is not a user name systemd accepts`, 'give a plain account name such as ci or builder');
+  }
+  return { scope: 'system', user };
+}
+
+export function parseUninstallArgs(argv: string[]): UninstallArgs {
+  const values = parse('uninstall', () => parseArgs({ args: argv, options: COMMON_OPTIONS, strict: true }).values);
+  return { help: values.help === true, dryRun: values['dry-run'] === true, system: values.system === true, platform: platformOf('uninstall', values.platform) };
+}

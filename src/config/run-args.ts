@@ -1,0 +1,93 @@
+/**
+ * `imdsd run` flags. Flags are a shorthand for a one-role config and go through the same
+ * schema check as a file, so a bad flag gets the same one-line error naming the flag.
+ * Conflicting flags are all checked here, in one place.
+ */
+import { parseArgs } from 'node:util';
+import { ImdsdError } from '../errors.js';
+import { FLAG_OF_FIELD, ROLE_FLAGS, RUN_OPTIONS } from './run-options.js';
+import { checkConfig, daemonSettings, freeze, loadConfigFile, type DaemonConfig, type DaemonSettings, type FieldNamer } from './config.js';
+
+const flagNamer: FieldNamer = (path, property) => {
+  const field = property ?? path.split('/').filter((part) => part !== '' && !/^\d+$/.test(part)).pop() ?? '';
+  return FLAG_OF_FIELD[field] ?? `--${field}`;
+};
+
+/** Whole numbers stay numbers so the schema reports "must be integer" against the flag. */
+function numeric(value: string | undefined): number | string | undefined {
+  if (value === undefined) return undefined;
+  return /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+}
+
+function dropUndefined<T extends object>(obj: T): T {
+  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as T;
+}
+
+export type RunFlags = ReturnType<typeof parseRunArgs>;
+
+/** `--metrics-port`: a loopback port for Prometheus, or undefined. */
+export function metricsPort(flags: RunFlags): number | undefined {
+  const raw = flags['metrics-port'];
+  if (raw === undefined) return undefined;
+  const port = Number(raw);
+  if (!/^\d+$/.test(raw) || port < 1 || port > 65535) {
+    throw new ImdsdError('IMDSD_ERR_CONFIG', `imdsd run: --metrics-port ${raw} is not a port`, { hint: 'use a port from 1 to 65535' });
+  }
+  return port;
+}
+
+export function parseRunArgs(argv: string[]) {
+  try {
+    return parseArgs({ args: argv, options: RUN_OPTIONS, allowPositionals: false, strict: true }).values;
+  } catch (cause) {
+    throw new ImdsdError('IMDSD_ERR_CONFIG', `imdsd run: ${(cause as Error).message}`,
+      { hint: 'see `imdsd run --help`', cause });
+  }
+}
+
+/** Builds the config from flags (or from --config), reading AWS_PROFILE for the default profile. */
+export async function configFromFlags(flags: RunFlags, env: NodeJS.ProcessEnv): Promise<DaemonConfig> {
+  const logLevel = flags['log-level'];
+  // Daemon-level flags go with --config too; checked against the same schema.
+  const settings = dropUndefined({
+    logLevel,
+    tickSec: numeric(flags.tick),
+    expiryWarningSec: numeric(flags['expiry-warning']),
+    onExpiryWarning: flags['on-expiry-warning'],
+    desktopNotify: flags['no-desktop-notify'] === true ? false : undefined,
+  }) as DaemonSettings;
+  checkConfig({ roles: [{}], ...settings }, 'imdsd run', flagNamer);
+  if (flags.config !== undefined) {
+    const clashing = ROLE_FLAGS.filter((flag) => flags[flag] !== undefined).map((flag) => `--${flag}`);
+    if (clashing.length > 0) {
+      throw new ImdsdError('IMDSD_ERR_CONFIG', `imdsd run: --config cannot be combined with ${clashing.join(', ')}`,
+        { hint: 'put those options in the config file, per role' });
+    }
+    return loadConfigFile(flags.config, settings);
+  }
+  if (flags.profile !== undefined && flags['role-arn'] !== undefined) {
+    throw new ImdsdError('IMDSD_ERR_CONFIG', 'imdsd run: --profile and --role-arn cannot be combined',
+      { hint: 'use --profile for a profile that names its role, or --role-arn with AWS_PROFILE for the source' });
+  }
+  const role = dropUndefined({
+    profile: flags['role-arn'] === undefined ? flags.profile ?? (env.AWS_PROFILE || undefined) ?? 'default' : undefined,
+    roleArn: flags['role-arn'],
+    roleName: flags['role-name'],
+    port: numeric(flags.port),
+    host: flags.host,
+    region: flags.region,
+    durationSec: numeric(flags.duration),
+    refreshBeforeSec: numeric(flags['refresh-before']),
+    sessionName: flags['session-name'],
+    externalId: flags['external-id'],
+    imdsV1: flags['imds-v1'],
+    allowUids: flags['allow-uid']?.map((uid) => numeric(uid)),
+    allowCidrs: flags['allow-cidr'],
+    allowHosts: flags['allow-host'],
+    allowForwarded: flags['allow-forwarded'],
+    mfaSessionDurationSec: numeric(flags['mfa-session-duration']),
+  });
+  const raw = dropUndefined({ roles: [role], ...settings });
+  const checked = checkConfig(raw, 'imdsd run', flagNamer);
+  return freeze({ roles: checked.roles, ...daemonSettings(checked, {}), origin: { kind: 'flags' } });
+}

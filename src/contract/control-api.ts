@@ -1,0 +1,125 @@
+/**
+ * The control API between the daemon and the commands: its routes, the JSON each route
+ * answers, and the runtime checks a command applies before trusting a reply. The daemon
+ * builds these documents (src/daemon/control), the commands read them (src/cli); neither
+ * imports the other, both import this. Plain JSON, times as ISO strings, never a secret.
+ */
+
+/** Route paths of the control server, on its Unix socket only. */
+export const CONTROL_ROUTES = {
+  status: '/v1/status',
+  refresh: '/v1/refresh',
+  mfa: '/v1/mfa',
+  /** Followed by the role name: the credential_process document. */
+  credentials: '/v1/credentials/',
+  health: '/healthz',
+  metrics: '/metrics',
+} as const;
+
+/** Where SDKs find a role through AWS_CONTAINER_CREDENTIALS_FULL_URI, on the role's IMDS port. */
+export function containerCredentialsPath(roleName: string): string {
+  return `/v1/credentials/${roleName}`;
+}
+
+/** Where a role's refresher stands: `fresh`, `refreshing` and `degraded` serve a credential. */
+export type RefresherState = 'starting' | 'fresh' | 'refreshing' | 'degraded' | 'expired' | 'stopped';
+
+/** The last refresh error of a role: its code, message and fix. */
+export interface RoleError {
+  readonly code: string;
+  readonly message: string;
+  readonly hint?: string | undefined;
+}
+
+export interface RoleStatus {
+  readonly roleName: string;
+  readonly roleArn: string;
+  readonly region: string;
+  readonly port: number | undefined;
+  readonly addresses: readonly string[];
+  /** AWS_CONTAINER_CREDENTIALS_FULL_URI for this role. */
+  readonly containerCredentialsUri: string | undefined;
+  readonly state: RefresherState;
+  readonly expiresAt?: string | undefined;
+  readonly issuedAt?: string | undefined;
+  readonly lastRefreshAt?: string | undefined;
+  readonly nextRefreshAt?: string | undefined;
+  readonly consecutiveFailures: number;
+  readonly lastError?: RoleError | undefined;
+  readonly clockOffsetMs?: number | undefined;
+  readonly durationSec?: number | undefined;
+  /** For MFA roles: when the session from the last `imdsd mfa` ends (absent before one). */
+  readonly mfaSessionExpiresAt?: string | undefined;
+  readonly usesMfa?: boolean;
+}
+
+/** `GET /v1/status`. */
+export interface DaemonStatus {
+  readonly version: string;
+  readonly pid: number;
+  readonly startedAt: string;
+  readonly now: string;
+  readonly containerTokenFile: string;
+  readonly roles: readonly RoleStatus[];
+}
+
+/** One role's refresh outcome (`POST /v1/refresh` lists them; `POST /v1/mfa` extends one). */
+export interface RefreshOutcome {
+  readonly roleName: string;
+  readonly ok: boolean;
+  readonly expiresAt?: string | undefined;
+  readonly code?: string | undefined;
+  readonly message?: string | undefined;
+  readonly hint?: string | undefined;
+}
+
+/** `POST /v1/refresh`. */
+export interface RefreshReply {
+  readonly results: readonly RefreshOutcome[];
+}
+
+/** `POST /v1/mfa`. */
+export interface MfaReply extends RefreshOutcome {
+  readonly mfaSessionExpiresAt: string;
+}
+
+/** Healthy: every role holds a credential it may serve. */
+export function unhealthyReasons(roles: readonly RoleStatus[]): string[] {
+  return roles
+    .filter((role) => role.state !== 'fresh' && role.state !== 'refreshing' && role.state !== 'degraded')
+    .map((role) => `${role.roleName}: ${role.state}${role.lastError === undefined ? '' : ` (${role.lastError.code}: ${role.lastError.message})`}`);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function optional(value: unknown, type: 'string' | 'number' | 'boolean'): boolean {
+  return value === undefined || typeof value === type;
+}
+
+/** The fields a command reads from a role, with their types. */
+export function isRoleStatus(value: unknown): value is RoleStatus {
+  return isRecord(value) && typeof value.roleName === 'string' && typeof value.state === 'string'
+    && Array.isArray(value.addresses) && optional(value.port, 'number');
+}
+
+/** The guard on `GET /v1/status`: a status document a command may read. */
+export function isDaemonStatus(value: unknown): value is DaemonStatus {
+  return isRecord(value) && typeof value.version === 'string' && typeof value.pid === 'number'
+    && typeof value.startedAt === 'string' && typeof value.containerTokenFile === 'string'
+    && Array.isArray(value.roles) && value.roles.every(isRoleStatus);
+}
+
+export function isRefreshOutcome(value: unknown): value is RefreshOutcome {
+  return isRecord(value) && typeof value.roleName === 'string' && typeof value.ok === 'boolean'
+    && optional(value.expiresAt, 'string') && optional(value.code, 'string') && optional(value.message, 'string');
+}
+
+export function isRefreshReply(value: unknown): value is RefreshReply {
+  return isRecord(value) && Array.isArray(value.results) && value.results.every(isRefreshOutcome);
+}
+
+export function isMfaReply(value: unknown): value is MfaReply {
+  return isRefreshOutcome(value) && typeof (value as { mfaSessionExpiresAt?: unknown }).mfaSessionExpiresAt === 'string';
+}

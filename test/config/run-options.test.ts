@@ -1,0 +1,45 @@
+import t from 'tap';
+import { SERVE_MIN_REMAINING_MS } from '../../src/credentials.js';
+import { FLAG_OF_FIELD, ROLE_FLAGS, RUN_OPTIONS, renderRunUsage, type RunOptionName } from '../../src/config/run-options.js';
+import schema from '../../schema/config.schema.json' with { type: 'json' };
+
+const names = Object.keys(RUN_OPTIONS) as RunOptionName[];
+
+t.test('imdsd run --help names every option there is, with its text (issue 12)', async (t) => {
+  const usage = renderRunUsage();
+  t.ok(names.length >= 25, 'the table holds the run flags');
+  for (const name of names) {
+    t.match(usage, new RegExp(`--${name}\\b`), `--${name} is in the help`);
+    const firstWords = RUN_OPTIONS[name].help.split(' ').slice(0, 3).join(' ');
+    t.ok(usage.replace(/\s+/g, ' ').includes(firstWords), `--${name} is described`);
+  }
+  for (const line of usage.split('\n')) t.ok(line.length <= 88, `no line is wider than 88 columns: ${line}`);
+});
+
+t.test('the ten options the hand-written help left out are there', async (t) => {
+  const usage = renderRunUsage();
+  for (const flag of ['--allow-uid', '--allow-cidr', '--allow-host', '--allow-forwarded', '--mfa-session-duration',
+    '--expiry-warning', '--on-expiry-warning', '--no-desktop-notify', '--control-socket', '--metrics-port']) {
+    t.match(usage, flag, `${flag} is documented`);
+  }
+});
+
+t.test('role flags are the ones a config file holds per role; daemon flags are not among them', async (t) => {
+  t.ok(ROLE_FLAGS.includes('port') && ROLE_FLAGS.includes('profile') && ROLE_FLAGS.includes('allow-uid'), 'per-role flags');
+  for (const daemonFlag of ['tick', 'log-level', 'expiry-warning', 'control-socket', 'config'] as const) {
+    t.notOk(ROLE_FLAGS.includes(daemonFlag), `--${daemonFlag} goes with --config`);
+  }
+});
+
+t.test('every config field a flag sets is a field of the schema', async (t) => {
+  const roleFields = Object.keys(schema.definitions.role.properties);
+  const topFields = Object.keys(schema.properties);
+  for (const [field, flag] of Object.entries(FLAG_OF_FIELD)) {
+    t.ok(roleFields.includes(field) || topFields.includes(field), `${flag} sets ${field}, which the schema knows`);
+  }
+});
+
+t.test('the least --refresh-before leaves time for a retry before nothing is served', async (t) => {
+  const minimum = schema.definitions.role.properties.refreshBeforeSec.minimum;
+  t.ok(minimum * 1000 > SERVE_MIN_REMAINING_MS, `${minimum} s is more than the ${SERVE_MIN_REMAINING_MS / 1000} s in which nothing is served`);
+});
