@@ -26,23 +26,29 @@ async function listeningInodes(port: number): Promise<Set<string>> {
   return inodes;
 }
 
-async function linuxOwner(port: number): Promise<PortOwner | undefined> {
+/** A socket passed by systemd is held by it and by the daemon: `preferPid` is reported when it is one. */
+async function linuxOwner(port: number, preferPid?: number): Promise<PortOwner | undefined> {
   const inodes = await listeningInodes(port);
   if (inodes.size === 0) return undefined;
   const pids = (await readdir('/proc').catch(() => [] as string[])).filter((name) => /^\d+$/.test(name));
+  let first: PortOwner | undefined;
   for (const pid of pids) {
-    const fds = await readdir(`/proc/${pid}/fd`).catch(() => [] as string[]);
-    for (const fd of fds) {
-      const target = await readlink(`/proc/${pid}/fd/${fd}`).catch(() => '');
-      const inode = /^socket:\[(\d+)\]$/.exec(target)?.[1];
-      if (inode !== undefined && inodes.has(inode)) {
-        const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-        const command = cmdline.split('\0').filter(Boolean).join(' ').slice(0, 200);
-        return { pid: Number(pid), command: command || 'unknown' };
-      }
-    }
+    if (!(await holdsOne(pid, inodes))) continue;
+    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+    const owner = { pid: Number(pid), command: cmdline.split('\0').filter(Boolean).join(' ').slice(0, 200) || 'unknown' };
+    if (preferPid === undefined || owner.pid === preferPid) return owner;
+    first ??= owner;
   }
-  return undefined;
+  return first;
+}
+
+async function holdsOne(pid: string, inodes: ReadonlySet<string>): Promise<boolean> {
+  const fds = await readdir(`/proc/${pid}/fd`).catch(() => [] as string[]);
+  for (const fd of fds) {
+    const inode = /^socket:\[(\d+)\]$/.exec(await readlink(`/proc/${pid}/fd/${fd}`).catch(() => ''))?.[1];
+    if (inode !== undefined && inodes.has(inode)) return true;
+  }
+  return false;
 }
 
 function macOwner(port: number): Promise<PortOwner | undefined> {
@@ -56,8 +62,8 @@ function macOwner(port: number): Promise<PortOwner | undefined> {
   });
 }
 
-export function findPortOwner(port: number, platform: NodeJS.Platform = process.platform): Promise<PortOwner | undefined> {
-  if (platform === 'linux') return linuxOwner(port);
+export function findPortOwner(port: number, platform: NodeJS.Platform = process.platform, preferPid?: number): Promise<PortOwner | undefined> {
+  if (platform === 'linux') return linuxOwner(port, preferPid);
   if (platform === 'darwin') return macOwner(port);
   return Promise.resolve(undefined);
 }
