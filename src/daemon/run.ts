@@ -8,7 +8,7 @@ import { systemClock } from '../clock.js';
 import { isImdsdError } from '../errors.js';
 import { buildControlApp } from './control/control-server.js';
 import { listenControl, type ControlListener } from './control/control-listen.js';
-import { reusableContainerToken, writeContainerToken } from './control/container-token.js';
+import { privateTokens } from './control/container-token.js';
 import { containerTokenPath, controlSocketPath, tokenKeyPath } from '../contract/paths.js';
 import { createDaemon, type Daemon } from './daemon.js';
 import type { RoleRuntime } from './role-runtime.js';
@@ -78,10 +78,7 @@ export async function runCommand(argv: string[], version: string): Promise<void>
     },
   };
   const socketPath = controlSocketPath(process.env, homedir(), flags['control-socket']);
-  const tokenFile = containerTokenPath(socketPath);
-  const containerToken = await reusableContainerToken(tokenFile, currentUid());
-  const keyFile = tokenKeyPath(socketPath);
-  const tokenSecret = await reusableContainerToken(keyFile, currentUid());
+  const { tokenFile, containerToken, tokenSecret, save } = await privateTokens(containerTokenPath(socketPath), tokenKeyPath(socketPath), currentUid());
   const running = await createDaemon(config, {
     env: process.env, clock: systemClock, logger, metrics, containerToken, ownerUid: currentUid(), passedSockets, tokenSecret,
   });
@@ -92,8 +89,7 @@ export async function runCommand(argv: string[], version: string): Promise<void>
     currentUid(),
   );
   logger.info({ event: 'control', path: control.path }, 'control socket ready (imdsd status, imdsd refresh)');
-  await writeContainerToken(tokenFile, containerToken);
-  await writeContainerToken(keyFile, tokenSecret);
+  await save();
   const metricsListener = metricsAt === undefined ? undefined : await listenMetrics(metrics, metricsAt);
   warnings = watchExpiry({
     clock: systemClock,
