@@ -117,7 +117,9 @@ export async function serveOnSockets(app: FastifyInstance, sockets: readonly Ope
     port: sockets[0]?.port ?? 0,
     addresses: sockets.map((one) => one.address),
     async close() {
-      await Promise.all([...sockets.map((one) => closeServer(one.server)), app.close()]);
+      // In-flight requests finish before the app closes, which forgets its IMDSv2 tokens.
+      await Promise.all(sockets.map((one) => closeServer(one.server)));
+      await app.close();
     },
   };
 }

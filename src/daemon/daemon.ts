@@ -32,6 +32,8 @@ export interface DaemonDeps {
   readonly metrics?: Metrics | undefined;
   readonly containerToken?: string | undefined;
   readonly ownerUid?: number | undefined;
+  /** Signs IMDSv2 tokens so that the next daemon accepts them (see src/imds/signed-token.ts). */
+  readonly tokenSecret?: string | undefined;
   /** Sockets systemd passed (socket activation): the first start serves on them. */
   readonly passedSockets?: readonly PassedSocket[] | undefined;
 }
@@ -83,7 +85,7 @@ async function launch(runtimes: RoleRuntime[], deps: DaemonDeps, passed?: readon
 export async function createDaemon(config: DaemonConfig, deps: DaemonDeps): Promise<Daemon> {
   const settings = {
     clock: deps.clock, logger: deps.logger, tickSec: config.tickSec, metrics: deps.metrics, containerToken: deps.containerToken,
-    ownerUid: deps.ownerUid,
+    ownerUid: deps.ownerUid, tokenSecret: deps.tokenSecret,
   };
   let runtimes = (await resolveAll(config, deps.env)).map((role) => createRoleRuntime(role, settings));
 

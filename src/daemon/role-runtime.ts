@@ -46,6 +46,8 @@ export interface RuntimeDeps {
   readonly containerToken?: string | undefined;
   /** The daemon's own uid: the one local user always admitted. */
   readonly ownerUid?: number | undefined;
+  /** Signs this role's IMDSv2 tokens (per role: a token of one port is no token of another). */
+  readonly tokenSecret?: string | undefined;
 }
 
 /** A bounded label for request metrics: never the raw path, which clients choose. */
@@ -104,6 +106,7 @@ function imdsAppOf(role: ResolvedRole, deps: RuntimeDeps, refresher: Refresher, 
     allowV1: role.imdsV1,
     logger: logger.child({ component: 'imds' }),
     containerToken: deps.containerToken,
+    tokenSecret: deps.tokenSecret === undefined ? undefined : `${deps.tokenSecret}/${role.identity.roleName}`,
     allowedHosts: role.allowHosts,
     allowForwarded: role.allowForwarded,
     admitPeer: createPeerAdmission({

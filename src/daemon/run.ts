@@ -9,8 +9,8 @@ import { systemClock } from '../clock.js';
 import { isImdsdError } from '../errors.js';
 import { buildControlApp } from './control/control-server.js';
 import { listenControl, type ControlListener } from './control/control-listen.js';
-import { reusableContainerToken, writeContainerToken } from './control/container-token.js';
-import { containerTokenPath, controlSocketPath } from '../contract/paths.js';
+import { privateTokens } from './control/container-token.js';
+import { containerTokenPath, controlSocketPath, tokenKeyPath } from '../contract/paths.js';
 import { createDaemon, type Daemon } from './daemon.js';
 import type { RoleRuntime } from './role-runtime.js';
 import { EXIT } from '../contract/exit-codes.js';
@@ -135,10 +135,9 @@ export async function runCommand(argv: string[], version: string): Promise<void>
   const runtimes = (): readonly RoleRuntime[] => daemon?.runtimes ?? [];
   const metrics = daemonMetrics(runtimes, () => warnings);
   const socketPath = controlSocketPath(process.env, homedir(), flags['control-socket']);
-  const tokenFile = containerTokenPath(socketPath);
-  const containerToken = await reusableContainerToken(tokenFile, currentUid());
+  const { tokenFile, containerToken, tokenSecret, save } = await privateTokens(containerTokenPath(socketPath), tokenKeyPath(socketPath), currentUid());
   const running = await createDaemon(config, {
-    env: process.env, clock: systemClock, logger, metrics, containerToken, ownerUid: currentUid(), passedSockets,
+    env: process.env, clock: systemClock, logger, metrics, containerToken, ownerUid: currentUid(), passedSockets, tokenSecret,
   });
   daemon = running;
   const control: ControlListener = await listenControl(
@@ -147,7 +146,7 @@ export async function runCommand(argv: string[], version: string): Promise<void>
     currentUid(),
   );
   logger.info({ event: 'control', path: control.path }, 'control socket ready (imdsd status, imdsd refresh)');
-  await writeContainerToken(tokenFile, containerToken);
+  await save();
   const metricsListener = metricsAt === undefined ? undefined : await listenMetrics(metrics, metricsAt);
   warnings = watchRoles(config, logger, runtimes);
   handleSignals(logger, running, flags, async () => {

@@ -34,6 +34,8 @@ export interface ImdsAppOptions {
   logger?: FastifyBaseLogger | false;
   /** Live IMDSv2 tokens kept at most; the oldest is forgotten first. Default 10000. */
   maxTokens?: number;
+  /** Signs IMDSv2 tokens so that the restarted daemon accepts them (see signed-token.ts). */
+  tokenSecret?: string | undefined;
   /** The "instance launch" in epoch ms, served as `pendingTime`. Default: `clock.now()`. */
   startedAtMs?: number;
   /**
@@ -151,7 +153,7 @@ export function buildImdsApp(opts: ImdsAppOptions): FastifyInstance {
   // Node discards whatever body arrives once the reply is sent.
   for (const method of app.supportedMethods) app.addHttpMethod(method, { hasBody: false, overrideExisting: true });
 
-  const tokens = createTokenStore({ clock, maxTokens: opts.maxTokens });
+  const tokens = createTokenStore({ clock, maxTokens: opts.maxTokens, secret: opts.tokenSecret });
   app.addHook('onClose', async () => tokens.close());
   tokenCounts.set(app, () => tokens.size());
 

@@ -5,7 +5,7 @@
  */
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { TCP_STATE, hexPort, parseTcpRow, readTcpTables, socketOwners } from './proc-net.js';
+import { TCP_STATE, hexPort, parseTcpRow, readTcpTables, socketHolders } from './proc-net.js';
 
 export interface PortOwner {
   readonly pid: number;
@@ -18,10 +18,12 @@ async function listeningInodes(port: number): Promise<Set<string>> {
   return new Set(rows.filter((row) => row?.local.endsWith(suffix) && row.state === TCP_STATE.LISTEN).map((row) => row?.inode ?? ''));
 }
 
-async function linuxOwner(port: number): Promise<PortOwner | undefined> {
+/** A socket passed by systemd is held by it and by the daemon: `preferPid` is reported when it is one. */
+async function linuxOwner(port: number, preferPid?: number): Promise<PortOwner | undefined> {
   const inodes = await listeningInodes(port);
   if (inodes.size === 0) return undefined;
-  const pid = [...(await socketOwners()).entries()].find(([inode]) => inodes.has(inode))?.[1];
+  const holders = await socketHolders(inodes);
+  const pid = preferPid !== undefined && holders.includes(preferPid) ? preferPid : holders[0];
   if (pid === undefined) return undefined;
   const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
   const command = cmdline.split('\0').filter(Boolean).join(' ').slice(0, 200);
@@ -39,8 +41,8 @@ function macOwner(port: number): Promise<PortOwner | undefined> {
   });
 }
 
-export function findPortOwner(port: number, platform: NodeJS.Platform = process.platform): Promise<PortOwner | undefined> {
-  if (platform === 'linux') return linuxOwner(port);
+export function findPortOwner(port: number, platform: NodeJS.Platform = process.platform, preferPid?: number): Promise<PortOwner | undefined> {
+  if (platform === 'linux') return linuxOwner(port, preferPid);
   if (platform === 'darwin') return macOwner(port);
   return Promise.resolve(undefined);
 }

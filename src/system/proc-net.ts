@@ -37,17 +37,34 @@ export function readTcpTables(procRoot = '/proc'): Promise<string[]> {
   return Promise.all(['tcp', 'tcp6'].map((table) => readFile(`${procRoot}/net/${table}`, 'utf8').catch(() => '')));
 }
 
-/** Every socket inode held by a process, from one scan of /proc/<pid>/fd (only what this user may read). */
-export async function socketOwners(procRoot = '/proc'): Promise<Map<string, number>> {
-  const owners = new Map<string, number>();
+/** Calls `visit` for every socket fd of every process this user may read, from one scan of /proc/<pid>/fd. */
+async function scanSocketFds(procRoot: string, visit: (pid: number, inode: string) => void): Promise<void> {
   const pids = (await readdir(procRoot).catch(() => [] as string[])).filter((name) => /^\d+$/.test(name));
   for (const pid of pids) {
     const fds = await readdir(`${procRoot}/${pid}/fd`).catch(() => [] as string[]);
     for (const fd of fds) {
       const link = await readlink(`${procRoot}/${pid}/fd/${fd}`).catch(() => '');
       const inode = /^socket:\[(\d+)\]$/.exec(link)?.[1];
-      if (inode !== undefined) owners.set(inode, Number(pid));
+      if (inode !== undefined) visit(Number(pid), inode);
     }
   }
+}
+
+/** Every socket inode held by a process (the last holder found, when several share one). */
+export async function socketOwners(procRoot = '/proc'): Promise<Map<string, number>> {
+  const owners = new Map<string, number>();
+  await scanSocketFds(procRoot, (pid, inode) => owners.set(inode, pid));
   return owners;
+}
+
+/**
+ * Every process that holds one of `inodes`, in /proc order: a socket systemd passed to the
+ * daemon is held by both, and the caller may prefer one of them.
+ */
+export async function socketHolders(inodes: ReadonlySet<string>, procRoot = '/proc'): Promise<number[]> {
+  const holders = new Set<number>();
+  await scanSocketFds(procRoot, (pid, inode) => {
+    if (inodes.has(inode)) holders.add(pid);
+  });
+  return [...holders];
 }

@@ -88,3 +88,20 @@ t.test('close() stops the sweep and forgets every token', async (t) => {
   t.equal(store.check(token), undefined, 'tokens are forgotten');
   t.doesNotThrow(() => store.close(), 'closing twice is harmless');
 });
+
+t.test('with a secret, the next store accepts tokens issued before it, not its own forgotten ones (issue 14)', async (t) => {
+  const clock = createFakeClock();
+  const before = createTokenStore({ clock, secret: 'key' });
+  const token = before.issue(60);
+  before.close();
+  clock.advance(1_000);
+  const after = createTokenStore({ clock, secret: 'key', maxTokens: 1 });
+  t.teardown(() => after.close());
+  t.equal(after.check(token), 59, 'the restarted store accepts the earlier token with its TTL left');
+  t.equal(createTokenStore({ clock, secret: 'other' }).check(token), undefined, 'another secret does not');
+  const own = after.issue(60);
+  after.issue(60);
+  t.equal(after.check(own), undefined, 'a token this store forgot (the cap) stays forgotten');
+  clock.advance(60_000);
+  t.equal(after.check(token), undefined, 'the earlier token dies at its expiry');
+});

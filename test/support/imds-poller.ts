@@ -89,10 +89,16 @@ export async function waitServed(port: number, role: string, timeoutMs = 10_000)
   return undefined;
 }
 
-/** Failed attempts and their reasons, for a test comment. */
-export function summarize(attempts: readonly Attempt[]): { total: number; failed: number; reasons: string } {
+/**
+ * Failed attempts and their reasons, for a test comment. `turnedAway` counts the failures a
+ * held socket must prevent (refused, reset, a 401 for a token of the previous daemon);
+ * timeouts are the rest: a client that gave up after 1 s waiting in the queue, which
+ * depends on how fast the new daemon starts on a loaded machine.
+ */
+export function summarize(attempts: readonly Attempt[]): { total: number; failed: number; turnedAway: number; reasons: string } {
   const failed = attempts.filter((attempt) => !attempt.ok);
   const counts = new Map<string, number>();
   for (const attempt of failed) counts.set(attempt.error ?? '?', (counts.get(attempt.error ?? '?') ?? 0) + 1);
-  return { total: attempts.length, failed: failed.length, reasons: [...counts].map(([why, n]) => `${n}× ${why}`).join(', ') };
+  const turnedAway = failed.filter((attempt) => attempt.error !== 'timeout').length;
+  return { total: attempts.length, failed: failed.length, turnedAway, reasons: [...counts].map(([why, n]) => `${n}× ${why}`).join(', ') };
 }
