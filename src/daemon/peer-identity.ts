@@ -8,7 +8,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { BlockList, isIPv6, type Socket } from 'node:net';
-import { isLoopback } from '../loopback.js';
+import { isLoopback, peerAddress } from '../loopback.js';
 import { TCP_STATE, hexPort, parseTcpRow, readTcpTables, socketOwners } from '../system/proc-net.js';
 import type { AdmitPeer, PeerInfo, PeerVerdict } from '../imds/peer-gate.js';
 
@@ -127,8 +127,8 @@ export function createPeerAdmission(policy: PeerPolicy): AdmitPeer {
 
   return async (socket: Socket) => {
     const address = socket.remoteAddress;
-    if (address === undefined || !isLoopback(address)) {
-      const plain = address?.replace(/^::ffff:/, '') ?? '';
+    const plain = address === undefined ? '' : peerAddress(address);
+    if (!isLoopback(plain)) {
       const inRange = plain !== '' && cidrs.check(plain, isIPv6(plain) ? 'ipv6' : 'ipv4');
       return verdict(inRange, { address }, inRange ? undefined : 'address outside --allow-cidr');
     }
