@@ -4,7 +4,8 @@
  * sends its GET to the new one (the SDKs fetch a token per credential fetch, and a 401
  * fails that fetch). With a secret that survives restarts (a 0600 file beside the control
  * socket), a token carries its issue time and expiry under an HMAC, and the next daemon
- * accepts tokens issued before it started.
+ * accepts tokens issued before it started. One base64url blob, like a real IMDS token:
+ * 32 random bytes, issue time and expiry (epoch ms, 64-bit big-endian), HMAC-SHA256.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
@@ -13,25 +14,29 @@ export interface TokenClaims {
   readonly expiresAtMs: number;
 }
 
-function mac(secret: string, body: string): string {
-  return createHmac('sha256', secret).update(body).digest('base64url');
+const RANDOM_BYTES = 32;
+const BODY_BYTES = RANDOM_BYTES + 16;
+const MAC_BYTES = 32;
+
+function mac(secret: string, body: Buffer): Buffer {
+  return createHmac('sha256', secret).update(body).digest();
 }
 
-/** `<random>.<issued>.<expires>.<mac>`, times in base 36 epoch ms: url- and header-safe. */
-export function signToken(secret: string, random: string, claims: TokenClaims): string {
-  const body = `${random}.${claims.issuedAtMs.toString(36)}.${claims.expiresAtMs.toString(36)}`;
-  return `${body}.${mac(secret, body)}`;
+export function signToken(secret: string, random: Buffer, claims: TokenClaims): string {
+  const body = Buffer.alloc(BODY_BYTES);
+  random.copy(body, 0, 0, RANDOM_BYTES);
+  body.writeBigUInt64BE(BigInt(claims.issuedAtMs), RANDOM_BYTES);
+  body.writeBigUInt64BE(BigInt(claims.expiresAtMs), RANDOM_BYTES + 8);
+  return Buffer.concat([body, mac(secret, body)]).toString('base64url');
 }
 
 /** The claims of a token signed with `secret`, or undefined for anything else. */
 export function verifyToken(secret: string, token: string): TokenClaims | undefined {
-  const parts = token.split('.');
-  if (parts.length !== 4) return undefined;
-  const [random = '', issued = '', expires = '', given = ''] = parts;
-  const expected = Buffer.from(mac(secret, `${random}.${issued}.${expires}`));
-  const actual = Buffer.from(given);
-  if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) return undefined;
-  const issuedAtMs = parseInt(issued, 36);
-  const expiresAtMs = parseInt(expires, 36);
+  const bytes = Buffer.from(token, 'base64url');
+  if (bytes.length !== BODY_BYTES + MAC_BYTES || bytes.toString('base64url') !== token) return undefined;
+  const body = bytes.subarray(0, BODY_BYTES);
+  if (!timingSafeEqual(bytes.subarray(BODY_BYTES), mac(secret, body))) return undefined;
+  const issuedAtMs = Number(body.readBigUInt64BE(RANDOM_BYTES));
+  const expiresAtMs = Number(body.readBigUInt64BE(RANDOM_BYTES + 8));
   return Number.isSafeInteger(issuedAtMs) && Number.isSafeInteger(expiresAtMs) ? { issuedAtMs, expiresAtMs } : undefined;
 }

@@ -40,9 +40,9 @@ export interface TokenStore {
 }
 
 function newToken(secret: string | undefined, issuedAtMs: number, ttlSec: number): { token: string; expiresAtMs: number } {
-  const random = randomBytes(TOKEN_BYTES).toString('base64url');
+  const random = randomBytes(TOKEN_BYTES);
   const expiresAtMs = issuedAtMs + ttlSec * 1000;
-  return { token: secret === undefined ? random : signToken(secret, random, { issuedAtMs, expiresAtMs }), expiresAtMs };
+  return { token: secret === undefined ? random.toString('base64url') : signToken(secret, random, { issuedAtMs, expiresAtMs }), expiresAtMs };
 }
 
 /**

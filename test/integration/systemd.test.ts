@@ -90,6 +90,10 @@ async function serviceTests(fixture: ServiceFixture): Promise<void> {
     const refresh = await runImdsd(['refresh'], fixture.manager.env);
     t.equal(refresh.code, 0, `imdsd refresh exits 0\n${refresh.stderr}`);
     t.match(refresh.stdout, /^dev: refreshed, expires /, 'and reports the new expiry');
+    const doctor = await runImdsd(['doctor', '--json'], { ...fixture.manager.env, AWS_EC2_METADATA_SERVICE_ENDPOINT: `http://localhost:${port}/` });
+    const findings = (JSON.parse(doctor.stdout) as { findings: Array<{ id: string; level: string; title: string }> }).findings;
+    t.match(findings.find((finding) => finding.id === 'port-owner'), { level: 'ok', title: new RegExp(`held by imdsd \\(pid ${pid}`) },
+      'imdsd doctor finds the daemon among the holders of the socket systemd passed');
   });
 
   await t.test(`after kill -9 systemd restarts the daemon and clients get credentials within ${RECOVERY_BUDGET_MS} ms`, async (t) => {

@@ -16,9 +16,10 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { cgroupSandbox } from './cgroup-sandbox.js';
+import { MANAGER_DIR_PREFIX, recordManager, removeStaleManagers, sandboxId } from './stale-managers.js';
 import { systemctl, type Ran } from './systemctl.js';
 
 export const SYSTEMD_BINARY = '/lib/systemd/systemd';
@@ -47,7 +48,8 @@ function prepareScript(enterCgroup: string, env: NodeJS.ProcessEnv): string {
     'if [ -d /var/log/journal ]; then mount -t tmpfs imdsd-test /var/log/journal; fi',
     'mkdir /run/systemd/system /run/systemd/inaccessible /run/systemd/journal',
     '(cd /run/systemd/inaccessible && mkdir -m 0 dir && touch reg && chmod 0 reg && mkfifo -m 0 fifo && mknod -m 0 chr c 0 0 && mknod -m 0 blk b 0 0)',
-    `${JOURNALD_BINARY} </dev/null >/dev/null 2>&1 &`,
+    // The shell becomes the manager (exec below), so journald goes when the manager goes.
+    `setpriv --pdeathsig TERM ${JOURNALD_BINARY} </dev/null >/dev/null 2>&1 &`,
     'for i in $(seq 50); do [ -S /run/systemd/journal/stdout ] && break; sleep 0.1; done',
     `exec env -i ${assignments} ${SYSTEMD_BINARY} --user`,
   ].join('\n');
@@ -111,7 +113,8 @@ function run(cmd: string, args: readonly string[], env: NodeJS.ProcessEnv): Prom
 export async function startUserManager(): Promise<ManagerStart> {
   const missing = missingPrerequisite();
   if (missing !== undefined) return { ok: false, reason: missing };
-  const root = mkdtempSync(join(BASE_DIR, 'imdsd-systemd-'));
+  await removeStaleManagers(BASE_DIR);
+  const root = mkdtempSync(join(BASE_DIR, MANAGER_DIR_PREFIX));
   const home = join(root, 'home');
   const runtime = join(root, 'runtime');
   mkdirSync(home, { mode: 0o700 });
@@ -123,11 +126,14 @@ export async function startUserManager(): Promise<ManagerStart> {
     XDG_CONFIG_HOME: join(home, '.config'),
     XDG_RUNTIME_DIR: runtime,
   };
-  const cgroup = cgroupSandbox(basename(root).replace(/[^A-Za-z0-9]/g, ''));
+  const cgroup = cgroupSandbox(sandboxId(root));
   let output = '';
-  const child = spawn('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', prepareScript(cgroup.enterScript, env)], {
+  // --pdeathsig: should this test process die without its teardown, the manager (and with
+  // it every unit) stops too.
+  const child = spawn('unshare', ['--mount', '--propagation', 'private', 'setpriv', '--pdeathsig', 'TERM', 'sh', '-c', prepareScript(cgroup.enterScript, env)], {
     env, stdio: ['ignore', 'pipe', 'pipe'],
   });
+  if (child.pid !== undefined) recordManager(root, child.pid);
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => { output += chunk; });
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => { output += chunk; });
   const spawnError = new Promise<string>((resolve) => child.once('error', (error) => resolve(error.message)));

@@ -60,6 +60,9 @@ export async function buildDefinition(request: DefinitionRequest, io: ServiceIo,
       warnings.push(`${path} is under a home directory, which User=${String(user)} may not be able to read; install node and imdsd system-wide if the service fails with status 203/EXEC`);
     }
   }
+  if (platform === 'linux' && scope === 'user' && request.roles.some((role) => (role.allowUids?.length ?? 0) > 0)) {
+    warnings.push('--allow-uid does not work in the user unit: its PrivateUsers=yes shows other users\' connections as nobody, so they are refused; use --system on a shared host');
+  }
   const path = definitionPath(platform, scope, io.env, home);
   if (platform === 'macos') {
     const content = renderPlist(await readTemplate(paths.plistTemplate), spec);

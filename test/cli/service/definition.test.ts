@@ -40,3 +40,11 @@ t.test('Linux: a socket unit beside the service, for every role\'s port; none wi
   const mac = await buildDefinition({ platform: 'macos', scope: 'user', user: undefined, runArgs: [], roles: [{ profile: 'dev' }] }, io);
   t.equal(mac.socket, undefined, 'macOS: none');
 });
+
+t.test('--allow-uid in a user unit is noted: PrivateUsers= hides other users\' uids', async (t) => {
+  const io = fakeServiceIo({ homedir: '/home/dev' });
+  const shared = await buildDefinition({ platform: 'linux', scope: 'user', user: undefined, runArgs: [], roles: [{ profile: 'dev', allowUids: [1001] }] }, io);
+  t.match(shared.warnings, [/^--allow-uid does not work in the user unit: its PrivateUsers=yes/], 'one note with the way out');
+  const system = await buildDefinition({ platform: 'linux', scope: 'system', user: 'ci', runArgs: [], roles: [{ profile: 'dev', allowUids: [1001] }] }, io);
+  t.same(system.warnings.filter((w) => w.includes('allow-uid')), [], 'the system unit has no PrivateUsers=');
+});

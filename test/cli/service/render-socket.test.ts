@@ -19,6 +19,7 @@ t.test('the rendered socket unit fills every line and passes systemd-analyze ver
   const { service, socket } = await printUnits(['--profile', 'dev', '--port', '1400']);
   t.match(socket, /^\[Socket\]\nListenStream=127.0.0.1:1400\nListenStream=\[::1\]:1400\n/m, 'the ports of --port');
   t.match(socket, /^BindIPv6Only=ipv6-only$/m, '::1 is IPv6 only, as the daemon binds it');
+  t.match(socket, /^FreeBind=yes$/m, 'a host without ::1 still gets the socket');
   t.match(socket, /^WantedBy=sockets.target$/m, 'started with the sockets of the session');
   t.match(service, /^Requires=imdsd.socket\nAfter=imdsd.socket$/m, 'the service requires it');
   verified(t, service, true, 'the socket unit', socket);

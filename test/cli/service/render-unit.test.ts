@@ -34,6 +34,7 @@ t.test('the user unit passes systemd-analyze --user verify and is hardened', asy
   t.match(unit, /^ReadWritePaths=%t\/imdsd -%h\/.aws\/sso\/cache$/m, 'writable: the control socket directory, the SSO cache');
   t.match(unit, /^WantedBy=default.target$/m, 'starts with the user session');
   t.notMatch(unit, /^User=/m, 'no User= in a user unit');
+  t.match(unit, /^PrivateUsers=yes$/m, 'PrivateUsers=: systemd 252 applies the file-system hardening of a non-root user unit only with it');
   hardened(t, unit, 'user unit');
   verified(t, unit, true, 'user unit', socket);
   verified(t, unit, false, 'user unit in system mode', socket);
