@@ -74,7 +74,7 @@ async function launch(runtimes: RoleRuntime[], deps: DaemonDeps): Promise<void> 
 export async function createDaemon(config: DaemonConfig, deps: DaemonDeps): Promise<Daemon> {
   const settings = {
     clock: deps.clock, logger: deps.logger, tickSec: config.tickSec, metrics: deps.metrics, containerToken: deps.containerToken,
-    ownerUid: deps.ownerUid,
+    ownerUid: deps.ownerUid, env: deps.env,
   };
   let runtimes = (await resolveAll(config, deps.env)).map((role) => createRoleRuntime(role, settings));
 

@@ -10,11 +10,11 @@ import { cronTicker } from '../refresher/cron-ticker.js';
 import { createRefresher, type Refresher } from '../refresher/refresher.js';
 import { sourceLabel, sourceProvider } from '../refresher/source-credentials.js';
 import { createMfaSession, type MfaSession } from '../refresher/mfa-session.js';
-import { createAssumeRole } from '../refresher/sts.js';
 import { listen, type Listener } from './listen.js';
 import { createPeerAdmission } from './peer-identity.js';
 import type { Metrics } from './metrics.js';
 import type { ResolvedRole } from './resolve-role.js';
+import { createIssue } from './role-issuer.js';
 
 /** Each STS call fails after this long: a hung connection never stalls refreshing. */
 export const STS_DEADLINE_MS = 10_000;
@@ -44,6 +44,8 @@ export interface RuntimeDeps {
   readonly containerToken?: string | undefined;
   /** The daemon's own uid: the one local user always admitted. */
   readonly ownerUid?: number | undefined;
+  /** The environment the SDK reads endpoints from (AWS_ENDPOINT_URL_…). */
+  readonly env?: NodeJS.ProcessEnv | undefined;
 }
 
 /** A bounded label for request metrics: never the raw path, which clients choose. */
@@ -73,13 +75,7 @@ export function createRoleRuntime(role: ResolvedRole, deps: RuntimeDeps): RoleRu
     clock: deps.clock,
     failureContext,
   });
-  const assumeRole = createAssumeRole({
-    ...stsAccess,
-    roleArn: role.identity.roleArn,
-    sessionName: role.sessionName,
-    externalId: role.externalId,
-    credentials: mfa?.provider ?? sourceProvider(role.source),
-  });
+  const assumeRole = createIssue(role, { clock: deps.clock, env: deps.env ?? process.env, deadlineMs: STS_DEADLINE_MS, mfa });
   const refresher = createRefresher({
     identity: role.identity,
     assumeRole,

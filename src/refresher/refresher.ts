@@ -104,7 +104,9 @@ export function createRefresher(options: RefresherOptions): Refresher {
     state = onFailure(state, error, retry, nowMs, random);
     options.onAttempt?.({ ok: false, code: error.code, durationMs: nowMs - startedMs });
     const serving = isServable(state.current, nowMs);
-    logger.warn({
+    // Offline is said once; the retries until the network returns are quiet.
+    const quiet = error.code === 'IMDSD_ERR_OFFLINE' && state.failures > 1;
+    logger[quiet ? 'debug' : 'warn']({
       event: 'refresh-failed', role, code: error.code, hint: error.hint, failures: state.failures,
       nextRetryAt: iso(state.nextAtMs), servingUntil: serving ? iso(state.current?.expiresAtMs) : undefined,
     }, serving ? `${error.message}; still serving the last good credential` : error.message);
