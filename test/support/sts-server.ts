@@ -218,6 +218,8 @@ export async function startStsServer(options: StsServerOptions = {}): Promise<Au
     addUser: (akid, secret, arn) => state.addUser(akid, secret, arn),
     addRole: (arn, opts) => state.addRole(arn, opts),
     revoke: (akid) => state.revoke(akid),
+    addSession: (creds, arn) => state.addSession(creds, arn),
+    newCredentials: (expiresAtMs) => state.newCredentials(expiresAtMs),
     issuedSecrets: () => state.issuedSecrets(),
     close: async () => {
       if (closed) return;
