@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
+import { listenLoopback } from './loopback-server.js';
 import { join } from 'node:path';
 import { newAccessToken, ssoCacheDir } from './sso-cache.js';
 import type { StsServer } from './sts-types.js';
@@ -89,7 +89,6 @@ export async function startSsoPortal(options: SsoPortalOptions): Promise<SsoPort
   const issuedTokens = new Map<string, number>();
   const refreshTokens = new Set<string>();
   let refuse = false;
-  const sockets = new Set<Socket>();
   const arnOf = (accountId: string, roleName: string): string =>
     `arn:aws:sts::${accountId}:assumed-role/AWSReservedSSO_${roleName}_${RESERVED_SUFFIX}/${SSO_USER}`;
 
@@ -171,28 +170,15 @@ export async function startSsoPortal(options: SsoPortalOptions): Promise<SsoPort
       reply(res, call, 404, { message: `no route ${req.method} ${url.pathname}` }, 'ResourceNotFoundException');
     });
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('SSO portal: no TCP address');
+  const listener = await listenLoopback(server, 'SSO portal');
   return {
-    url: `http://127.0.0.1:${address.port}`,
+    url: listener.url,
     calls,
     assign: (accountId, roleName) => void assignments.set(`${accountId}/${roleName}`, true),
     unassign: (accountId, roleName) => void assignments.set(`${accountId}/${roleName}`, false),
     refuseRefresh: (value) => void (refuse = value),
     injectFaults: (...list) => void faults.push(...list),
     arnOf,
-    close: async () => {
-      const done = new Promise<void>((resolve) => server.close(() => resolve()));
-      for (const socket of sockets) socket.destroy();
-      await done;
-    },
+    close: () => listener.close(),
   };
 }
