@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { ImdsdError } from '../../src/errors.js';
+import { codedFailure } from '../support/coded-failure.js';
 import { createProcessIssue, credentialFromOutput, runProcess } from '../../src/refresher/process-source.js';
 
 const NOW = Date.parse('2026-11-27T12:00:00Z');
@@ -30,16 +31,6 @@ function running(pid: number): boolean {
   } catch {
     return false;
   }
-}
-
-async function failure(promise: Promise<unknown>): Promise<ImdsdError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ImdsdError) return error;
-    throw error;
-  }
-  throw new Error('expected a failure');
 }
 
 t.test('a process printing temporary credentials is served until its Expiration', async (t) => {
@@ -74,10 +65,10 @@ t.test('each bad output has its own code and a hint', async (t) => {
 
 t.test('a failing process is IMDSD_ERR_PROCESS_FAILED with its first stderr line', async (t) => {
   const path = script('echo "vault: not logged in" >&2; exit 3');
-  const error = await failure(createProcessIssue({ profile: 'p', command: path, timeoutMs: 5_000, now: Date.now })(undefined));
+  const error = await codedFailure(createProcessIssue({ profile: 'p', command: path, timeoutMs: 5_000, now: Date.now })(undefined));
   t.equal(error.code, 'IMDSD_ERR_PROCESS_FAILED', 'failed');
   t.match(error.message, /exited with 3: vault: not logged in/, 'with the exit code and stderr');
-  const missing = await failure(createProcessIssue({ profile: 'p', command: '/nonexistent/creds', timeoutMs: 5_000, now: Date.now })(undefined));
+  const missing = await codedFailure(createProcessIssue({ profile: 'p', command: '/nonexistent/creds', timeoutMs: 5_000, now: Date.now })(undefined));
   t.equal(missing.code, 'IMDSD_ERR_PROCESS_FAILED', 'a missing command fails too (the shell exits 127)');
 });
 
@@ -85,7 +76,7 @@ t.test('a process that hangs is stopped after the timeout, with what it started'
   const marker = join(mkdtempSync(join(tmpdir(), 'imdsd-hang-')), 'child.pid');
   const path = script(`sleep 30 & echo $! > ${marker}; wait`);
   const started = Date.now();
-  const error = await failure(createProcessIssue({ profile: 'p', command: path, timeoutMs: 300, now: Date.now })(undefined));
+  const error = await codedFailure(createProcessIssue({ profile: 'p', command: path, timeoutMs: 300, now: Date.now })(undefined));
   t.equal(error.code, 'IMDSD_ERR_PROCESS_TIMEOUT', 'timed out');
   t.ok(Date.now() - started < 5_000, 'bounded');
   const childPid = Number(readFileSync(marker, 'utf8'));
@@ -98,12 +89,12 @@ t.test('the runner reports a signal, and output beyond a megabyte stops the proc
   t.equal(killed.signal, 'SIGKILL', 'the signal');
   const flood = await runProcess('yes', 5_000);
   t.not(flood.exitCode, 0, 'a flood of output is stopped');
-  const error = await failure(createProcessIssue({ profile: 'p', command: 'kill -9 $$', timeoutMs: 5_000, now: Date.now })(undefined));
+  const error = await codedFailure(createProcessIssue({ profile: 'p', command: 'kill -9 $$', timeoutMs: 5_000, now: Date.now })(undefined));
   t.match(error.message, /was killed by SIGKILL/, 'a killed process says so');
 });
 
 t.test('a process that cannot be spawned is reported', async (t) => {
   const run = async () => ({ exitCode: null, signal: null, stdout: '', stderr: '', timedOut: false, spawnError: 'spawn ENOMEM' });
-  const error = await failure(createProcessIssue({ profile: 'p', command: 'x', timeoutMs: 1, now: Date.now, run })(undefined));
+  const error = await codedFailure(createProcessIssue({ profile: 'p', command: 'x', timeoutMs: 1, now: Date.now, run })(undefined));
   t.match(error, { code: 'IMDSD_ERR_PROCESS_FAILED', message: /spawn ENOMEM/ }, 'with the reason');
 });

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import { ImdsdError } from '../../src/errors.js';
+import { codedFailure } from '../support/coded-failure.js';
 import { classifySsoFailure, createSsoIssue, ssoLoginCommand } from '../../src/refresher/sso-source.js';
 import { withEnv, writeAwsFiles } from '../support/aws-files.js';
 import { newAccessToken, rfc3339, ssoCacheFile, writeSsoCache } from '../support/sso-cache.js';
@@ -42,16 +43,6 @@ async function setup(t: Test, opts: { legacy?: boolean } = {}) {
   return { home, sts, portal, key, session, login, issue, writeLogin };
 }
 
-async function failure(promise: Promise<unknown>): Promise<ImdsdError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ImdsdError) return error;
-    throw error;
-  }
-  throw new Error('expected a failure');
-}
-
 t.test('a valid login yields the permission set\'s role credentials', async (t) => {
   const { issue, writeLogin, portal } = await setup(t);
   writeLogin(Date.now() + 8 * 3_600_000);
@@ -64,7 +55,7 @@ t.test('a valid login yields the permission set\'s role credentials', async (t) 
 t.test('the legacy sso_start_url form works, and its fix names the profile', async (t) => {
   const { issue, writeLogin, login } = await setup(t, { legacy: true });
   t.equal(login, 'aws sso login --profile dev', 'the legacy login command');
-  const missing = await failure(issue()(undefined));
+  const missing = await codedFailure(issue()(undefined));
   t.equal(missing.code, 'IMDSD_ERR_SSO_LOGIN_REQUIRED', 'no login yet');
   t.match(missing.hint, /aws sso login --profile dev/, 'the hint names the profile');
   writeLogin(Date.now() + 3_600_000);
@@ -83,7 +74,7 @@ t.test('a bad token cache is SSO_LOGIN_REQUIRED with the exact command', async (
   ];
   for (const [label, contents] of cases) {
     if (contents !== undefined) writeSsoCache(home, key, contents);
-    const error = await failure(issue()(undefined));
+    const error = await codedFailure(issue()(undefined));
     t.equal(error.code, 'IMDSD_ERR_SSO_LOGIN_REQUIRED', `${label}: login required`);
     t.equal(error.hint, `run \`aws sso login --sso-session ${session}\``, `${label}: the hint is the command`);
   }
@@ -94,7 +85,7 @@ t.test('a login for another start URL is not used', async (t) => {
   writeSsoCache(home, 'https://other.awsapps.com/start', {
     startUrl: 'https://other.awsapps.com/start', region: 'us-east-1', accessToken: newAccessToken(), expiresAt: rfc3339(Date.now() + 3_600_000),
   });
-  t.equal((await failure(issue()(undefined))).code, 'IMDSD_ERR_SSO_LOGIN_REQUIRED', 'another portal\'s login does not count');
+  t.equal((await codedFailure(issue()(undefined))).code, 'IMDSD_ERR_SSO_LOGIN_REQUIRED', 'another portal\'s login does not count');
 });
 
 t.test('an expired access token is renewed with its refresh token, where the SDK does so', async (t) => {
@@ -113,27 +104,27 @@ t.test('a refused renewal of an expired token is SSO_LOGIN_REQUIRED', async (t) 
   const { issue, writeLogin, portal } = await setup(t);
   portal.refuseRefresh(true);
   writeLogin(Date.now() - 60_000, { refreshToken: 'aor-x', clientId: 'c', clientSecret: 's', registrationExpiresAt: rfc3339(Date.now() + 86_400_000) });
-  t.equal((await failure(issue()(undefined))).code, 'IMDSD_ERR_SSO_LOGIN_REQUIRED', 'login required');
+  t.equal((await codedFailure(issue()(undefined))).code, 'IMDSD_ERR_SSO_LOGIN_REQUIRED', 'login required');
 });
 
 t.test('the portal\'s refusals each have their code and fix', async (t) => {
   const { issue, writeLogin, portal } = await setup(t);
   writeLogin(Date.now() + 3_600_000);
   portal.unassign(ACCOUNT, 'Developer');
-  const revoked = await failure(issue()(undefined));
+  const revoked = await codedFailure(issue()(undefined));
   t.equal(revoked.code, 'IMDSD_ERR_SSO_NO_ACCESS', 'a revoked permission set');
   t.match(revoked.hint, /list-account-roles/, 'with where to look');
-  const unknown = await failure(issue('gone', 'Admin')(undefined));
+  const unknown = await codedFailure(issue('gone', 'Admin')(undefined));
   t.equal(unknown.code, 'IMDSD_ERR_SSO_NOT_FOUND', 'an unknown role');
   portal.assign(ACCOUNT, 'Developer');
   portal.injectFaults({ kind: 'http', status: 500, type: 'InternalServerException' });
-  t.equal((await failure(issue()(undefined))).code, 'IMDSD_ERR_SSO_UNAVAILABLE', 'a portal failure');
+  t.equal((await codedFailure(issue()(undefined))).code, 'IMDSD_ERR_SSO_UNAVAILABLE', 'a portal failure');
   portal.injectFaults({ kind: 'http', status: 429, type: 'TooManyRequestsException' });
-  t.equal((await failure(issue()(undefined))).code, 'IMDSD_ERR_SSO_UNAVAILABLE', 'throttling');
+  t.equal((await codedFailure(issue()(undefined))).code, 'IMDSD_ERR_SSO_UNAVAILABLE', 'throttling');
   portal.injectFaults({ kind: 'http', status: 401, type: 'UnauthorizedException' });
-  t.equal((await failure(issue()(undefined))).code, 'IMDSD_ERR_SSO_LOGIN_REQUIRED', 'a token the portal no longer accepts');
+  t.equal((await codedFailure(issue()(undefined))).code, 'IMDSD_ERR_SSO_LOGIN_REQUIRED', 'a token the portal no longer accepts');
   portal.injectFaults({ kind: 'hang' });
-  const hung = await failure(issue()(undefined));
+  const hung = await codedFailure(issue()(undefined));
   t.equal(hung.code, 'IMDSD_ERR_SSO_UNAVAILABLE', 'a hung portal is bounded by the deadline');
 });
 
