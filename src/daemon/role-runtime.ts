@@ -15,6 +15,7 @@ import { createPeerAdmission } from './peer-identity.js';
 import type { Metrics } from './metrics.js';
 import type { ResolvedRole } from './resolve-role.js';
 import { createIssue } from './role-issuer.js';
+import { watchSsoLogin, type SsoLogin } from './sso-login.js';
 
 /** Each STS call fails after this long: a hung connection never stalls refreshing. */
 export const STS_DEADLINE_MS = 10_000;
@@ -30,6 +31,8 @@ export interface RoleRuntime {
   listen(): Promise<Listener>;
   /** Live IMDSv2 tokens (metrics). */
   tokenCount(): number;
+  /** The SSO login behind an SSO role (undefined for other kinds, or without a login). */
+  ssoLogin(): SsoLogin | undefined;
   /** Where it listens, once it does. */
   endpoint(): { readonly port: number; readonly addresses: readonly string[] } | undefined;
   close(): Promise<void>;
@@ -110,6 +113,15 @@ export function createRoleRuntime(role: ResolvedRole, deps: RuntimeDeps): RoleRu
     });
   }
   let listener: Listener | undefined;
+  // A new login in the SSO cache ends a failure at once (issue 13): no waiting for a retry.
+  const issuer = role.issuer;
+  const login = issuer.kind !== 'sso' ? undefined : watchSsoLogin({
+    key: issuer.ssoSession ?? issuer.startUrl,
+    logger,
+    onNewLogin: () => {
+      if (refresher.status().consecutiveFailures > 0) void refresher.refreshNow();
+    },
+  });
 
   return {
     role,
@@ -123,6 +135,7 @@ export function createRoleRuntime(role: ResolvedRole, deps: RuntimeDeps): RoleRu
       listener = await listen(app, role.port, role.host, logger);
       return listener;
     },
+    ssoLogin: () => login?.current(),
     tokenCount() {
       return imdsTokenCount(app);
     },
@@ -132,6 +145,7 @@ export function createRoleRuntime(role: ResolvedRole, deps: RuntimeDeps): RoleRu
     async close() {
       // Stop accepting and let in-flight requests finish before the refresher stops.
       await (listener === undefined ? app.close() : listener.close());
+      login?.stop();
       refresher.stop();
     },
   };

@@ -15,7 +15,7 @@ import type { RoleRuntime } from './role-runtime.js';
 import { EXIT } from '../contract/exit-codes.js';
 import { createLogger } from './logger.js';
 import { listenMetrics } from './metrics-listen.js';
-import { watchExpiry, type ExpiryWatch } from './expiry-warning.js';
+import { watchExpiry, type ExpiryWatch, type WatchedSsoLogin } from './expiry-warning.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createNotifier } from './notifiers.js';
 import { configFromFlags, metricsPort, parseRunArgs } from '../config/run-args.js';
@@ -30,6 +30,14 @@ function currentUid(): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** What the warnings need of an SSO role's login. */
+function ssoLoginOf(runtime: RoleRuntime): WatchedSsoLogin | undefined {
+  const { issuer } = runtime.role;
+  const login = runtime.ssoLogin();
+  if (issuer.kind !== 'sso' || login === undefined) return undefined;
+  return { endsAtMs: login.endsAtMs, renewable: login.renewable, session: issuer.ssoSession ?? issuer.startUrl, command: issuer.loginCommand };
 }
 
 /** Resolves once the daemon runs; the process then lives on its listeners and signals. */
@@ -94,7 +102,9 @@ export async function runCommand(argv: string[], version: string): Promise<void>
       roleName: runtime.role.identity.roleName,
       status: runtime.refresher.status,
       mfaSessionEndsAtMs: () => runtime.mfa?.expiresAtMs(),
+      ssoLogin: () => ssoLoginOf(runtime),
     })),
+    ssoWarningSec: config.ssoWarningSec,
     notify: createNotifier({
       platform: process.platform, hook: config.onExpiryWarning, desktop: config.desktopNotify, logger, env: process.env,
     }),
