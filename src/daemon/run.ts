@@ -18,6 +18,8 @@ import { listenMetrics } from './metrics-listen.js';
 import { watchExpiry, type ExpiryWatch, type WatchedSsoLogin } from './expiry-warning.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createNotifier } from './notifiers.js';
+import { watchNetworkReturn } from './network-return.js';
+import { dnsProbe } from '../refresher/network.js';
 import { configFromFlags, metricsPort, parseRunArgs } from '../config/run-args.js';
 import { renderRunUsage } from '../config/run-options.js';
 
@@ -111,9 +113,12 @@ export async function runCommand(argv: string[], version: string): Promise<void>
     horizonSec: config.expiryWarningSec,
   });
 
+  const networkReturn = watchNetworkReturn({ clock: systemClock, logger, probe: dnsProbe, roles: runtimes });
+
   let stopping = false;
   const closeAll = async (): Promise<void> => {
     warnings?.stop();
+    networkReturn.stop();
     await Promise.allSettled([running.close(), control.close(), metricsListener?.close()]);
   };
   const shutdown = (signal: NodeJS.Signals): void => {
