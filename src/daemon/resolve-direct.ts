@@ -20,6 +20,7 @@ export type IssuerSpec =
     /** The `[sso-session]` name, undefined in the legacy form. */
     readonly ssoSession: string | undefined;
     readonly startUrl: string;
+    readonly ssoRegion: string;
     readonly accountId: string;
     readonly ssoRoleName: string;
     /** `aws sso login --sso-session NAME` or `--profile NAME`. */
@@ -39,7 +40,7 @@ function issuerOf(profile: DirectProfile): IssuerSpec {
   switch (profile.kind) {
     case 'sso':
       return {
-        kind: 'sso', profile: profile.name, ssoSession: profile.ssoSession, startUrl: profile.startUrl,
+        kind: 'sso', profile: profile.name, ssoSession: profile.ssoSession, startUrl: profile.startUrl, ssoRegion: profile.ssoRegion,
         accountId: profile.accountId, ssoRoleName: profile.roleName, loginCommand: ssoLoginCommand(profile.name, profile.ssoSession),
       };
     case 'process':

@@ -40,8 +40,8 @@ function baseIssue(role: ResolvedRole, deps: IssuerDeps): IssueFn {
       });
     case 'sso':
       return createSsoIssue({
-        profile: issuer.profile, accountId: issuer.accountId, roleName: issuer.ssoRoleName,
-        loginCommand: issuer.loginCommand, deadlineMs: deps.deadlineMs,
+        profile: issuer.profile, accountId: issuer.accountId, roleName: issuer.ssoRoleName, ssoSession: issuer.ssoSession,
+        startUrl: issuer.startUrl, ssoRegion: issuer.ssoRegion, loginCommand: issuer.loginCommand, deadlineMs: deps.deadlineMs,
       });
     case 'process':
       return createProcessIssue({ profile: issuer.profile, command: issuer.command, timeoutMs: PROCESS_TIMEOUT_MS, now: deps.clock.now });

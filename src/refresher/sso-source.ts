@@ -19,6 +19,11 @@ export interface SsoSourceOptions {
   readonly loginCommand: string;
   /** Each attempt fails after this long. */
   readonly deadlineMs: number;
+  /** The sso-session name; undefined in the legacy form. */
+  readonly ssoSession?: string | undefined;
+  /** As imdsd read them, so the SDK uses exactly these, even after the files change. */
+  readonly startUrl?: string | undefined;
+  readonly ssoRegion?: string | undefined;
   /** The SDK's provider, unless a test passes its own. */
   readonly provider?: AwsCredentialIdentityProvider;
 }
@@ -98,6 +103,12 @@ export function classifySsoFailure(thrown: unknown, options: Pick<SsoSourceOptio
 export function createSsoIssue(options: SsoSourceOptions): IssueFn {
   const provider = options.provider ?? fromSSO({
     profile: options.profile,
+    ...(options.startUrl === undefined || options.ssoRegion === undefined ? {} : {
+      ssoStartUrl: options.startUrl, ssoRegion: options.ssoRegion, ssoAccountId: options.accountId, ssoRoleName: options.roleName,
+      ...(options.ssoSession === undefined ? {} : { ssoSession: options.ssoSession }),
+    }),
+    // The shared files are read again on each call: a reload (SIGHUP) sees edits.
+    ignoreCache: true,
     clientConfig: { maxAttempts: 1, requestHandler: { connectionTimeout: options.deadlineMs, requestTimeout: options.deadlineMs } },
   });
   return async () => {

@@ -40,7 +40,7 @@ t.test('an SSO portal that does not resolve: a wrong endpoint while DNS works, o
   const env = { AWS_ENDPOINT_URL_SSO: 'http://portal.imdsd-test.invalid' };
   withEnv(t, { ...files.env, ...env });
   const sso = role({
-    kind: 'sso', profile: 'sso', ssoSession: undefined, startUrl: 'https://corp.awsapps.com/start', accountId: '222233334444', ssoRoleName: 'Dev',
+    kind: 'sso', profile: 'sso', ssoSession: undefined, startUrl: 'https://corp.awsapps.com/start', ssoRegion: 'us-east-1', accountId: '222233334444', ssoRoleName: 'Dev',
     loginCommand: 'aws sso login --profile sso',
   });
   const tmpHome = mkdtempSync(join(tmpdir(), 'imdsd-issuer-home-'));
