@@ -93,8 +93,10 @@ export function classifySsoFailure(thrown: unknown, options: Pick<SsoSourceOptio
   // The token cache: missing, unreadable, not JSON, without a token, expired, or for
   // another session; the SDK says "invalid", "expired", "not found" or "not present".
   if (/sso|token/i.test(message)) {
-    return new ImdsdError('IMDSD_ERR_SSO_LOGIN_REQUIRED', `profile ${options.profile}: there is no valid SSO login (${first})`,
-      { hint: login, cause: thrown });
+    const what = /expired|Cannot refresh/i.test(message)
+      ? 'the SSO login has ended'
+      : /not found|invalid|not present/i.test(message) ? 'there is no usable SSO login in the cache' : 'there is no valid SSO login';
+    return new ImdsdError('IMDSD_ERR_SSO_LOGIN_REQUIRED', `profile ${options.profile}: ${what}`, { hint: login, cause: thrown });
   }
   return new ImdsdError('IMDSD_ERR_SSO_UNAVAILABLE', `profile ${options.profile}: ${first}`, { hint: 'imdsd retries on its own', cause: thrown });
 }

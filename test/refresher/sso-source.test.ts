@@ -77,6 +77,7 @@ t.test('a bad token cache is SSO_LOGIN_REQUIRED with the exact command', async (
     const error = await codedFailure(issue()(undefined));
     t.equal(error.code, 'IMDSD_ERR_SSO_LOGIN_REQUIRED', `${label}: login required`);
     t.equal(error.hint, `run \`aws sso login --sso-session ${session}\``, `${label}: the hint is the command`);
+    t.match(error.message, label.startsWith('expired') ? /the SSO login has ended$/ : /there is no (usable|valid) SSO login/, `${label}: ${error.message}`);
   }
 });
 
