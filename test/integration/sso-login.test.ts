@@ -42,14 +42,18 @@ portal.assign(ACCOUNT, 'Developer');
 mkdirSync(join(home, '.aws'), { recursive: true, mode: 0o700 });
 writeFileSync(join(home, '.aws', 'config'), `[profile dev]\nsso_session = corp\nsso_account_id = ${ACCOUNT}\nsso_role_name = Developer\n\n`
   + `[sso-session corp]\nsso_start_url = ${START_URL}\nsso_region = eu-west-1\n`, { mode: 0o600 });
-const login = (endsAtMs: number) => writeSsoCache(home, 'corp', {
-  startUrl: START_URL, region: 'eu-west-1', accessToken: newAccessToken(), expiresAt: rfc3339(endsAtMs),
-});
+/** Every SSO access token written: none may appear in the daemon's output either. */
+const accessTokens: string[] = [];
+const login = (endsAtMs: number) => {
+  const accessToken = newAccessToken();
+  accessTokens.push(accessToken);
+  return writeSsoCache(home, 'corp', { startUrl: START_URL, region: 'eu-west-1', accessToken, expiresAt: rfc3339(endsAtMs) });
+};
 login(Date.now() - 60_000);
 Object.assign(env, { AWS_ENDPOINT_URL_SSO: portal.url, AWS_ENDPOINT_URL_SSO_OIDC: portal.url });
 const socket = join(home, 'control.sock');
 const daemon = await startDaemonProcess(['--profile', 'dev', '--port', '0', '--control-socket', socket], env);
-auditLogs(t, daemon, () => sts.issuedSecrets());
+auditLogs(t, daemon, () => sts.issuedSecrets(), () => accessTokens);
 t.teardown(() => portal.close());
 t.teardown(() => sts.close());
 
