@@ -47,6 +47,8 @@ export interface DaemonConfig {
   readonly expiryWarningSec: number;
   readonly onExpiryWarning: string | undefined;
   readonly desktopNotify: boolean;
+  /** Seconds before an SSO login ends at which to warn, once each. */
+  readonly ssoWarningSec: readonly number[];
   /** Where it came from, for messages and for SIGHUP reloads. */
   readonly origin: { readonly kind: 'flags' } | { readonly kind: 'file'; readonly path: string };
 }
@@ -59,6 +61,8 @@ export const DEFAULTS = {
   tickSec: 30,
   /** Warn this long before a credential that is failing to refresh runs out. */
   expiryWarningSec: 600,
+  /** Warn 30 and 5 minutes before an SSO login that cannot be renewed ends (issue 13). */
+  ssoWarningSec: [1800, 300] as readonly number[],
 } as const;
 
 /** The daemon-level settings a file or flags may give; flags win. */
@@ -68,6 +72,7 @@ export interface DaemonSettings {
   readonly expiryWarningSec?: number;
   readonly onExpiryWarning?: string;
   readonly desktopNotify?: boolean;
+  readonly ssoWarningSec?: readonly number[];
 }
 
 type CheckedConfig = { roles: RoleSpec[] } & DaemonSettings;
@@ -80,6 +85,7 @@ export function daemonSettings(file: DaemonSettings, flags: DaemonSettings) {
     expiryWarningSec: flags.expiryWarningSec ?? file.expiryWarningSec ?? DEFAULTS.expiryWarningSec,
     onExpiryWarning: flags.onExpiryWarning ?? file.onExpiryWarning,
     desktopNotify: flags.desktopNotify ?? file.desktopNotify ?? true,
+    ssoWarningSec: flags.ssoWarningSec ?? file.ssoWarningSec ?? DEFAULTS.ssoWarningSec,
   };
 }
 

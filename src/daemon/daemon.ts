@@ -85,7 +85,7 @@ async function launch(runtimes: RoleRuntime[], deps: DaemonDeps, passed?: readon
 export async function createDaemon(config: DaemonConfig, deps: DaemonDeps): Promise<Daemon> {
   const settings = {
     clock: deps.clock, logger: deps.logger, tickSec: config.tickSec, metrics: deps.metrics, containerToken: deps.containerToken,
-    ownerUid: deps.ownerUid, tokenSecret: deps.tokenSecret,
+    ownerUid: deps.ownerUid, tokenSecret: deps.tokenSecret, env: deps.env,
   };
   let runtimes = (await resolveAll(config, deps.env)).map((role) => createRoleRuntime(role, settings));
 

@@ -15,6 +15,8 @@ export interface ExpiryNotice {
   readonly code: string | undefined;
   readonly message: string;
   readonly hint: string | undefined;
+  /** For SSO login notices: the sso-session name (or the start URL of a legacy profile). */
+  readonly ssoSession?: string | undefined;
 }
 
 /** Delivers a notice beyond the log (desktop, hook); must not throw. */
@@ -25,6 +27,18 @@ export interface WatchedRole {
   status(): RefresherStatus;
   /** When the MFA session behind the role ends, for roles that use one. */
   mfaSessionEndsAtMs?(): number | undefined;
+  /** The SSO login behind an SSO role, as the cache holds it. */
+  ssoLogin?(): WatchedSsoLogin | undefined;
+}
+
+export interface WatchedSsoLogin {
+  readonly endsAtMs: number;
+  /** The SDK renews it by itself: its token's expiry is not the login's end. */
+  readonly renewable: boolean;
+  /** The sso-session name, or the start URL of a legacy profile. */
+  readonly session: string;
+  /** `aws sso login --sso-session corp` or `--profile dev`. */
+  readonly command: string;
 }
 
 export interface ExpiryWarningOptions {
@@ -36,9 +50,12 @@ export interface ExpiryWarningOptions {
   readonly horizonSec: number;
   /** How often to look (ms). */
   readonly intervalMs?: number;
+  /** Seconds before an SSO login ends at which to warn, once each (default 1800 and 300). */
+  readonly ssoWarningSec?: readonly number[];
 }
 
 export const DEFAULT_EXPIRY_WARNING_SEC = 600;
+const DEFAULT_SSO_WARNING_SEC: readonly number[] = [1800, 300];
 
 export function describeNotice(role: string, leftSec: number, status: RefresherStatus): string {
   const minutes = Math.max(0, Math.round(leftSec / 60));
@@ -75,6 +92,38 @@ export function watchExpiry(options: ExpiryWarningOptions): ExpiryWatch {
     logger.warn({ event: 'mfa-session-ending', role: notice.role, leftSec, hint: notice.hint }, notice.message);
     options.notify(notice);
   }
+  /** Per role and login: the smallest threshold already announced. */
+  const warnedSso = new Map<string, number>();
+  const ssoThresholdsSec = options.ssoWarningSec ?? DEFAULT_SSO_WARNING_SEC;
+
+  /**
+   * Warns while refreshes still succeed, once per threshold crossed (issue 13). A login
+   * the SDK renews by itself ends when IAM Identity Center says so, which the cache does
+   * not record: that end shows as a failed refresh and the usual warning.
+   */
+  function checkSso(role: WatchedRole, nowMs: number): void {
+    const login = role.ssoLogin?.();
+    if (login === undefined || login.renewable || login.endsAtMs <= nowMs) return;
+    const leftMs = login.endsAtMs - nowMs;
+    const crossed = ssoThresholdsSec.filter((sec) => leftMs <= sec * 1000);
+    if (crossed.length === 0) return;
+    const threshold = Math.min(...crossed);
+    const key = `${role.roleName}\0${login.endsAtMs}`;
+    if (threshold >= (warnedSso.get(key) ?? Number.POSITIVE_INFINITY)) return;
+    warnedSso.set(key, threshold);
+    const leftSec = Math.round(leftMs / 1000);
+    const notice: ExpiryNotice = {
+      role: role.roleName,
+      expiresAtMs: login.endsAtMs,
+      leftSec,
+      code: 'IMDSD_ERR_SSO_LOGIN_REQUIRED',
+      message: `imdsd: the SSO login behind ${role.roleName} (${login.session}) ends in ${Math.round(leftSec / 60)} min`,
+      hint: `run \`${login.command}\``,
+      ssoSession: login.session,
+    };
+    logger.warn({ event: 'sso-login-ending', role: notice.role, leftSec, session: login.session, hint: notice.hint }, notice.message);
+    options.notify(notice);
+  }
   let cancel: (() => void) | undefined;
 
   function check(): void {
@@ -82,6 +131,7 @@ export function watchExpiry(options: ExpiryWarningOptions): ExpiryWatch {
     const nowMs = clock.now();
     for (const role of options.roles()) {
       checkMfa(role, nowMs);
+      checkSso(role, nowMs);
       const status = role.status();
       if (status.consecutiveFailures === 0 || status.expiresAtMs === undefined) continue;
       const leftMs = status.expiresAtMs - nowMs;

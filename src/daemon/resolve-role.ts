@@ -12,7 +12,10 @@ import type { SourceSpec } from '../refresher/source-credentials.js';
 import type { RoleSpec } from '../config/config.js';
 import { DEFAULTS } from '../config/config.js';
 import { profileStsEndpoint } from '../system/sts-endpoint.js';
-import { configFilePath, readRoleProfile } from './profile.js';
+import { configFilePath, readProfile, type RoleProfile } from './profile.js';
+import { directRole, type IssuerSpec } from './resolve-direct.js';
+
+export type { IssuerSpec } from './resolve-direct.js';
 
 export interface ResolvedRole {
   readonly identity: RoleIdentity;
@@ -28,6 +31,8 @@ export interface ResolvedRole {
   readonly sessionName: string;
   readonly externalId: string | undefined;
   readonly source: SourceSpec;
+  /** What issues the served credential: AssumeRole (with `source`), or a profile served directly. */
+  readonly issuer: IssuerSpec;
   /** For profiles with mfa_serial: the device and how long one code's session lasts. */
   readonly mfa: { readonly serialNumber: string; readonly sessionDurationSec: number } | undefined;
   /** The profile to name in `aws sso login --profile …` hints. */
@@ -47,7 +52,7 @@ export const DEFAULT_MFA_SESSION_SEC = 43_200;
 /** Used when neither flags, environment nor profile name a region. */
 export const FALLBACK_REGION = 'us-east-1';
 
-function currentUser(): string {
+export function currentUser(): string {
   try {
     return userInfo().username;
   } catch {
@@ -55,8 +60,37 @@ function currentUser(): string {
   }
 }
 
+/** AssumeRole takes 900–43200 s; 129600 is only for IAM users' sessions. */
+const MAX_ASSUME_ROLE_SEC = 43_200;
+
+/** Fields every kind shares, from the role's spec. */
+export function commonFields(spec: RoleSpec, index: number) {
+  return {
+    port: spec.port ?? (index === 0 ? DEFAULTS.port : 0),
+    host: spec.host,
+    imdsV1: spec.imdsV1 ?? false,
+    allowUids: spec.allowUids ?? [],
+    allowCidrs: spec.allowCidrs ?? [],
+    // The address a non-loopback listener is reached by is a Host it must accept.
+    allowHosts: [...(spec.allowHosts ?? []), ...(spec.host === undefined ? [] : [spec.host])],
+    allowForwarded: spec.allowForwarded ?? false,
+    refreshBeforeSec: spec.refreshBeforeSec,
+  };
+}
+
+/** A digest, so the key never holds a profile's own secret key in readable form. */
+export function withKey<T extends object>(resolved: T): T & { readonly key: string } {
+  return { ...resolved, key: createHash('sha256').update(JSON.stringify(resolved)).digest('hex') };
+}
+
 export async function resolveRole(spec: RoleSpec, index: number, env: NodeJS.ProcessEnv): Promise<ResolvedRole> {
-  const profile = spec.profile === undefined ? undefined : await readRoleProfile(spec.profile, env);
+  const any = spec.profile === undefined ? undefined : await readProfile(spec.profile, env);
+  if (any !== undefined && any.kind !== 'role') return directRole(any, spec, index, env);
+  const profile: RoleProfile | undefined = any?.role;
+  if ((spec.durationSec ?? 0) > MAX_ASSUME_ROLE_SEC) {
+    throw new ImdsdError('IMDSD_ERR_CONFIG', `durationSec ${spec.durationSec} is over AssumeRole's 43200 s`,
+      { hint: 'use --duration 43200 or less (up to 129600 only for an IAM user\'s profile)' });
+  }
   const roleArn = spec.roleArn ?? profile?.roleArn ?? '';
   const accountId = accountIdOfArn(roleArn);
   const arnRoleName = roleNameOfArn(roleArn);
@@ -82,16 +116,9 @@ export async function resolveRole(spec: RoleSpec, index: number, env: NodeJS.Pro
   const identity: RoleIdentity = { roleName: spec.roleName ?? arnRoleName, roleArn, accountId, region };
   const resolved = {
     identity,
-    port: spec.port ?? (index === 0 ? DEFAULTS.port : 0),
-    host: spec.host,
-    imdsV1: spec.imdsV1 ?? false,
-    allowUids: spec.allowUids ?? [],
-    allowCidrs: spec.allowCidrs ?? [],
-    // The address a non-loopback listener is reached by is a Host it must accept.
-    allowHosts: [...(spec.allowHosts ?? []), ...(spec.host === undefined ? [] : [spec.host])],
-    allowForwarded: spec.allowForwarded ?? false,
+    ...commonFields(spec, index),
+    issuer: { kind: 'assume-role' } as IssuerSpec,
     durationSec: spec.durationSec ?? profile?.durationSeconds,
-    refreshBeforeSec: spec.refreshBeforeSec,
     sessionName: spec.sessionName ?? profile?.roleSessionName ?? defaultSessionName(currentUser()),
     externalId: spec.externalId ?? profile?.externalId,
     source,
@@ -101,6 +128,5 @@ export async function resolveRole(spec: RoleSpec, index: number, env: NodeJS.Pro
     sourceProfile: source.kind === 'profile' ? source.profile : (env.AWS_PROFILE || undefined),
     endpoint: profileStsEndpoint(env, profile?.endpointUrl),
   };
-  // A digest, so the key never holds a profile's own secret key in readable form.
-  return { ...resolved, key: createHash('sha256').update(JSON.stringify(resolved)).digest('hex') };
+  return withKey(resolved);
 }

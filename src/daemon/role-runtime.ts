@@ -11,9 +11,10 @@ import { cronTicker } from '../refresher/cron-ticker.js';
 import { createRefresher, type Refresher } from '../refresher/refresher.js';
 import { sourceLabel, sourceProvider } from '../refresher/source-credentials.js';
 import { createMfaSession, type MfaSession } from '../refresher/mfa-session.js';
-import { createAssumeRole } from '../refresher/sts.js';
 import { serveOnSockets, type OpenedSocket } from './activated-listen.js';
 import { listen, type Listener } from './listen.js';
+import { createIssue } from './role-issuer.js';
+import { watchSsoLogin, type SsoLogin } from './sso-login.js';
 import { createPeerAdmission } from './peer-identity.js';
 import type { Metrics } from './metrics.js';
 import type { ResolvedRole } from './resolve-role.js';
@@ -32,6 +33,8 @@ export interface RoleRuntime {
   listen(passed?: readonly OpenedSocket[]): Promise<Listener>;
   /** Live IMDSv2 tokens (metrics). */
   tokenCount(): number;
+  /** The SSO login behind an SSO role (undefined for other kinds, or without a login). */
+  ssoLogin(): SsoLogin | undefined;
   /** Where it listens, once it does. */
   endpoint(): { readonly port: number; readonly addresses: readonly string[] } | undefined;
   close(): Promise<void>;
@@ -48,6 +51,8 @@ export interface RuntimeDeps {
   readonly ownerUid?: number | undefined;
   /** Signs this role's IMDSv2 tokens (per role: a token of one port is no token of another). */
   readonly tokenSecret?: string | undefined;
+  /** The environment the SDK reads endpoints from (AWS_ENDPOINT_URL_…). */
+  readonly env?: NodeJS.ProcessEnv | undefined;
 }
 
 /** A bounded label for request metrics: never the raw path, which clients choose. */
@@ -77,13 +82,7 @@ function refresherOf(role: ResolvedRole, deps: RuntimeDeps, logger: Logger): { r
     clock: deps.clock,
     failureContext,
   });
-  const assumeRole = createAssumeRole({
-    ...stsAccess,
-    roleArn: role.identity.roleArn,
-    sessionName: role.sessionName,
-    externalId: role.externalId,
-    credentials: mfa?.provider ?? sourceProvider(role.source),
-  });
+  const assumeRole = createIssue(role, { clock: deps.clock, env: deps.env ?? process.env, deadlineMs: STS_DEADLINE_MS, mfa });
   const refresher = createRefresher({
     identity: role.identity,
     assumeRole,
@@ -131,6 +130,15 @@ export function createRoleRuntime(role: ResolvedRole, deps: RuntimeDeps): RoleRu
   const { refresher, mfa } = refresherOf(role, deps, logger);
   const app = imdsAppOf(role, deps, refresher, logger);
   let listener: Listener | undefined;
+  // A new login in the SSO cache ends a failure at once (issue 13): no waiting for a retry.
+  const issuer = role.issuer;
+  const login = issuer.kind !== 'sso' ? undefined : watchSsoLogin({
+    key: issuer.ssoSession ?? issuer.startUrl,
+    logger,
+    onNewLogin: () => {
+      if (refresher.status().consecutiveFailures > 0) void refresher.refreshNow();
+    },
+  });
 
   return {
     role,
@@ -144,6 +152,7 @@ export function createRoleRuntime(role: ResolvedRole, deps: RuntimeDeps): RoleRu
       listener = passed === undefined ? await listen(app, role.port, role.host, logger) : await serveOnSockets(app, passed);
       return listener;
     },
+    ssoLogin: () => login?.current(),
     tokenCount() {
       return imdsTokenCount(app);
     },
@@ -153,6 +162,7 @@ export function createRoleRuntime(role: ResolvedRole, deps: RuntimeDeps): RoleRu
     async close() {
       // Stop accepting and let in-flight requests finish before the refresher stops.
       await (listener === undefined ? app.close() : listener.close());
+      login?.stop();
       refresher.stop();
     },
   };

@@ -16,9 +16,11 @@ import type { RoleRuntime } from './role-runtime.js';
 import { EXIT } from '../contract/exit-codes.js';
 import { createLogger } from './logger.js';
 import { listenMetrics } from './metrics-listen.js';
-import { watchExpiry, type ExpiryWatch } from './expiry-warning.js';
+import { watchExpiry, type ExpiryWatch, type WatchedSsoLogin } from './expiry-warning.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createNotifier } from './notifiers.js';
+import { watchNetworkReturn } from './network-return.js';
+import { dnsProbe } from '../refresher/network.js';
 import type { DaemonConfig } from '../config/config.js';
 import { configFromFlags, metricsPort, parseRunArgs, type RunFlags } from '../config/run-args.js';
 import { renderRunUsage } from '../config/run-options.js';
@@ -71,6 +73,14 @@ function daemonMetrics(runtimes: () => readonly RoleRuntime[], warnings: () => E
   };
 }
 
+/** What the warnings need of an SSO role's login. */
+function ssoLoginOf(runtime: RoleRuntime): WatchedSsoLogin | undefined {
+  const { issuer } = runtime.role;
+  const login = runtime.ssoLogin();
+  if (issuer.kind !== 'sso' || login === undefined) return undefined;
+  return { endsAtMs: login.endsAtMs, renewable: login.renewable, session: issuer.ssoSession ?? issuer.startUrl, command: issuer.loginCommand };
+}
+
 function watchRoles(config: DaemonConfig, logger: Logger, runtimes: () => readonly RoleRuntime[]): ExpiryWatch {
   return watchExpiry({
     clock: systemClock,
@@ -79,7 +89,9 @@ function watchRoles(config: DaemonConfig, logger: Logger, runtimes: () => readon
       roleName: runtime.role.identity.roleName,
       status: runtime.refresher.status,
       mfaSessionEndsAtMs: () => runtime.mfa?.expiresAtMs(),
+      ssoLogin: () => ssoLoginOf(runtime),
     })),
+    ssoWarningSec: config.ssoWarningSec,
     notify: createNotifier({
       platform: process.platform, hook: config.onExpiryWarning, desktop: config.desktopNotify, logger, env: process.env,
     }),
@@ -149,8 +161,10 @@ export async function runCommand(argv: string[], version: string): Promise<void>
   await save();
   const metricsListener = metricsAt === undefined ? undefined : await listenMetrics(metrics, metricsAt);
   warnings = watchRoles(config, logger, runtimes);
+  const networkReturn = watchNetworkReturn({ clock: systemClock, logger, probe: dnsProbe, roles: runtimes });
   handleSignals(logger, running, flags, async () => {
     warnings?.stop();
+    networkReturn.stop();
     await Promise.allSettled([running.close(), control.close(), metricsListener?.close()]);
   });
   try {

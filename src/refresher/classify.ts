@@ -39,8 +39,15 @@ const NETWORK = new Set([
 ]);
 const TIMEOUT = new Set(['TimeoutError', 'AbortError', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'RequestTimeoutError']);
 
-/** imdsd's own errors that only a person can clear (`imdsd mfa` brings a retry at once). */
-const WAITS_FOR_PERSON = new Set<string>(['IMDSD_ERR_MFA_REQUIRED', 'IMDSD_ERR_MFA_FAILED']);
+/**
+ * imdsd's own errors that only a person can clear: `imdsd mfa` and a new SSO login
+ * (the cache watch) bring a retry at once.
+ */
+const WAITS_FOR_PERSON = new Set<string>([
+  'IMDSD_ERR_MFA_REQUIRED', 'IMDSD_ERR_MFA_FAILED', 'IMDSD_ERR_SSO_LOGIN_REQUIRED', 'IMDSD_ERR_SSO_NO_ACCESS',
+  'IMDSD_ERR_SSO_NOT_FOUND', 'IMDSD_ERR_PROCESS_FAILED', 'IMDSD_ERR_PROCESS_TIMEOUT', 'IMDSD_ERR_PROCESS_OUTPUT',
+  'IMDSD_ERR_PROCESS_NO_EXPIRATION', 'IMDSD_ERR_PROCESS_EXPIRED', 'IMDSD_ERR_ENDPOINT', 'IMDSD_ERR_REGION',
+]);
 
 /** The STS error code of an SDK exception; throttling codes keep their SDK spelling for the message. */
 function stsCode(err: unknown): string | undefined {

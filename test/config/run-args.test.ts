@@ -41,7 +41,7 @@ t.test('bad flags name the flag and the fix', async (t) => {
     [['--port', 'abc'], /--port must be integer/],
     [['--port', '70000'], /--port must be <= 65535/],
     [['--duration', '100'], /--duration must be >= 900/],
-    [['--duration', '50000'], /--duration must be <= 43200/],
+    [['--duration', '200000'], /--duration must be <= 129600/],
     [['--role-arn', 'arn:aws:s3:::bucket'], /--role-arn must match pattern/],
     [['--region', 'moon'], /--region must match pattern/],
     [['--log-level', 'loud'], /--log-level must be one of fatal, error/],
