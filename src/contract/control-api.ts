@@ -51,6 +51,8 @@ export interface RoleStatus {
   /** For MFA roles: when the session from the last `imdsd mfa` ends (absent before one). */
   readonly mfaSessionExpiresAt?: string | undefined;
   readonly usesMfa?: boolean;
+  /** Served at http://169.254.169.254/ too (`imdsd install --link-local`): no variable needed. */
+  readonly linkLocal?: boolean;
 }
 
 /** `GET /v1/status`. */

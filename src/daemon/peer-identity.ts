@@ -1,14 +1,17 @@
 /**
  * Who is connecting to an IMDS port. On a shared build host any local user can reach
- * 127.0.0.1, so on Linux each loopback connection's peer uid is read from
+ * 127.0.0.1, so on Linux each local connection's peer uid is read from
  * /proc/net/tcp{,6} (the client's own socket row: its local port is our peer's port)
  * and users other than the daemon's owner are refused unless --allow-uid lists them.
- * macOS offers no such table: there, loopback peers are admitted (README: security model).
- * Non-loopback peers (containers, with --host and --allow-cidr) are admitted by address.
+ * Local means loopback or any address of this host (host-addresses.ts): in link-local
+ * mode every local client arrives from 169.254.169.254 (issue 14).
+ * macOS offers no such table: there, local peers are admitted (README: security model).
+ * Other peers (containers, with --host and --allow-cidr) are admitted by address.
  */
 import { readFile, readdir, readlink } from 'node:fs/promises';
 import { BlockList, isIPv6, type Socket } from 'node:net';
 import type { AdmitPeer, PeerInfo, PeerVerdict } from '../imds/peer-gate.js';
+import { isHostAddress } from './host-addresses.js';
 
 export interface PeerPolicy {
   readonly ownerUid: number | undefined;
@@ -18,6 +21,8 @@ export interface PeerPolicy {
   readonly platform: NodeJS.Platform;
   /** Where the kernel's socket tables are (tests point this at fixtures). */
   readonly procRoot?: string;
+  /** Whether an address belongs to this host (tests replace the interface table). */
+  readonly isHostAddress?: (address: string | undefined) => boolean;
 }
 
 interface SocketRow {
@@ -136,6 +141,7 @@ export function createPeerAdmission(policy: PeerPolicy): AdmitPeer {
   const owners = reusedFor(OWNER_SCAN_REUSE_MS, () => socketOwners(procRoot));
   const allowed = new Set(policy.allowUids);
   if (policy.ownerUid !== undefined) allowed.add(policy.ownerUid);
+  const onThisHost = policy.isHostAddress ?? isHostAddress;
   const cidrs = new BlockList();
   for (const cidr of policy.allowCidrs) {
     const [network = '', prefix = ''] = cidr.split('/');
@@ -144,7 +150,7 @@ export function createPeerAdmission(policy: PeerPolicy): AdmitPeer {
 
   return async (socket: Socket) => {
     const address = socket.remoteAddress;
-    if (!isLoopback(address)) {
+    if (!isLoopback(address) && !onThisHost(address)) {
       const plain = address?.replace(/^::ffff:/, '') ?? '';
       const inRange = plain !== '' && cidrs.check(plain, isIPv6(plain) ? 'ipv6' : 'ipv4');
       return verdict(inRange, { address }, inRange ? undefined : 'address outside --allow-cidr');

@@ -11,6 +11,7 @@ import { defaultSessionName } from '../refresher/session-name.js';
 import type { SourceSpec } from '../refresher/source-credentials.js';
 import type { RoleSpec } from '../config/config.js';
 import { DEFAULTS } from '../config/config.js';
+import { LINK_LOCAL_HOSTS } from '../contract/link-local.js';
 import { configFilePath, readRoleProfile } from './profile.js';
 
 export interface ResolvedRole {
@@ -22,6 +23,8 @@ export interface ResolvedRole {
   readonly allowCidrs: readonly string[];
   readonly allowHosts: readonly string[];
   readonly allowForwarded: boolean;
+  /** Link-local mode: the IMDS addresses are among allowHosts. */
+  readonly linkLocal: boolean;
   readonly durationSec: number | undefined;
   readonly refreshBeforeSec: number | undefined;
   readonly sessionName: string;
@@ -93,9 +96,11 @@ export async function resolveRole(spec: RoleSpec, index: number, env: NodeJS.Pro
     imdsV1: spec.imdsV1 ?? false,
     allowUids: spec.allowUids ?? [],
     allowCidrs: spec.allowCidrs ?? [],
-    // The address a non-loopback listener is reached by is a Host it must accept.
-    allowHosts: [...(spec.allowHosts ?? []), ...(spec.host === undefined ? [] : [spec.host])],
+    // The address a non-loopback listener is reached by is a Host it must accept; in
+    // link-local mode, so are the real IMDS addresses (and only then: issue 14).
+    allowHosts: [...(spec.allowHosts ?? []), ...(spec.host === undefined ? [] : [spec.host]), ...(spec.linkLocal === true ? LINK_LOCAL_HOSTS : [])],
     allowForwarded: spec.allowForwarded ?? false,
+    linkLocal: spec.linkLocal ?? false,
     durationSec: spec.durationSec ?? profile?.durationSeconds,
     refreshBeforeSec: spec.refreshBeforeSec,
     sessionName: spec.sessionName ?? profile?.roleSessionName ?? defaultSessionName(currentUser()),

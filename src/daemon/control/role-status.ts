@@ -28,5 +28,6 @@ export function roleStatus(runtime: RoleRuntime): RoleStatus {
     durationSec: status.durationSec,
     usesMfa: runtime.mfa !== undefined,
     mfaSessionExpiresAt: iso(runtime.mfa?.expiresAtMs()),
+    linkLocal: runtime.role.linkLocal,
   };
 }
