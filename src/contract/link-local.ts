@@ -17,6 +17,13 @@ export const LINK_LOCAL_PORT = 80;
 /** `Host` names (lower case, IPv6 unbracketed) served in link-local mode. */
 export const LINK_LOCAL_HOSTS: readonly string[] = [LINK_LOCAL_IPV4, LINK_LOCAL_IPV6];
 
+/**
+ * The control socket of the link-local daemon on Linux, a system service running as the
+ * user (`RuntimeDirectory=imdsd-link-local`): the commands look here when the user's own
+ * socket is absent.
+ */
+export const LINK_LOCAL_CONTROL_SOCKET = '/run/imdsd-link-local/control.sock';
+
 /** The URL clients reach without configuration. */
 export const LINK_LOCAL_URL = `http://${LINK_LOCAL_IPV4}/`;
 

@@ -9,7 +9,7 @@
  *   receives the sockets: the daemon never runs as root and never binds port 80 itself.
  */
 import { join } from 'node:path';
-import { LINK_LOCAL_IPV4, LINK_LOCAL_IPV6, LINK_LOCAL_PORT } from '../../contract/link-local.js';
+import { LINK_LOCAL_CONTROL_SOCKET, LINK_LOCAL_IPV4, LINK_LOCAL_IPV6, LINK_LOCAL_PORT } from '../../contract/link-local.js';
 import { ImdsdError } from '../../errors.js';
 import { buildDefinition } from './definition.js';
 import { DEFINITION_MODE } from './locations.js';
@@ -25,8 +25,6 @@ export const LINK_LOCAL_UNITS = {
   service: 'imdsd-link-local.service',
 } as const;
 const UNIT_DIR = '/etc/systemd/system';
-/** The control socket of the link-local daemon, for `imdsd status` and doctor. */
-export const LINK_LOCAL_CONTROL_SOCKET = '/run/imdsd-link-local/control.sock';
 
 export interface PlannedFile {
   readonly path: string;
