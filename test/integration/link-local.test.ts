@@ -98,6 +98,13 @@ t.test('zero configuration: every client finds imdsd at 169.254.169.254:80 in it
   t.equal(statuses?.peerCredential, '403', 'and no credential either');
   t.equal(statuses?.evilHost, '403', 'Host: evil.example gets 403, even from the owner');
   t.equal(statuses?.ownerToken, '200', 'while the owner is still served');
+  const doctor = of('doctor')[0];
+  const findings = (Array.isArray(doctor?.findings) ? doctor.findings : []) as Array<Record<string, unknown>>;
+  const finding = (id: string) => findings.find((f) => f.id === id);
+  t.match(finding('env-endpoint'), { level: 'ok', title: /not set, and not needed: in link-local mode SDKs reach role dev at http:\/\/169\.254\.169\.254\// },
+    `doctor: no variable is needed (${JSON.stringify(doctor)})`);
+  t.match(finding('imds-reachable'), { level: 'ok', title: /^http:\/\/169\.254\.169\.254\/ answers the IMDSv2 sequence/ }, 'doctor: 169.254.169.254:80 answers with this daemon');
+  t.match(doctor?.env, /^unset AWS_EC2_METADATA_SERVICE_ENDPOINT$/m, 'imdsd env removes the variable instead of setting it');
   const refused = ((daemon?.lines ?? []) as Array<Record<string, unknown>>).filter((line) => line.event === 'peer-refused');
   t.match(refused[0], { peer: { uid: peer.uid, address: '169.254.169.254' } }, 'the refusal is logged with the other user\'s uid and address');
 });

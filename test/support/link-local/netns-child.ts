@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CLI, runCli, type DaemonProcess } from '../daemon-process.js';
 import { DEFAULT_ROLE_ARN, DEFAULT_USER, startStsServer } from '../sts-server.js';
-import { ACTIVATE, curlAs, refusals, SESSION_NAME, SETPRIV, zeroConfigMatrix, type ChildPlan } from './clients.js';
+import { ACTIVATE, curlAs, refusals, runAs, SESSION_NAME, SETPRIV, zeroConfigMatrix, type Account, type ChildPlan } from './clients.js';
 
 function emit(event: string, fields: Record<string, unknown>): void {
   process.stdout.write(`${JSON.stringify({ event, ...fields })}\n`);
@@ -47,6 +47,20 @@ function startDaemon(plan: ChildPlan, stsUrl: string): DaemonProcess {
   { PATH: '/usr/bin:/bin', LANG: 'C' }, launcher, [process.execPath, CLI]);
 }
 
+/** `imdsd doctor --json` and `imdsd env` in the owner's shell: no variable, the control socket named. */
+async function doctorAs(owner: Account): Promise<Record<string, unknown>> {
+  const socket = join(owner.home, 'run', 'control.sock');
+  const doctor = await runAs(owner, process.execPath, [CLI, 'doctor', '--json', '--control-socket', socket]);
+  const env = await runAs(owner, process.execPath, [CLI, 'env', '--shell', 'bash', '--control-socket', socket]);
+  let findings: unknown = doctor.stdout;
+  try {
+    findings = (JSON.parse(doctor.stdout) as { findings: unknown }).findings;
+  } catch {
+    // Reported as the raw text.
+  }
+  return { findings, env: env.stdout, stderr: `${doctor.stderr}${env.stderr}` };
+}
+
 async function main(plan: ChildPlan): Promise<void> {
   bringUpLoopback();
   const sts = await startStsServer();
@@ -62,6 +76,7 @@ async function main(plan: ChildPlan): Promise<void> {
       emit('client', { ...outcome });
     }
     emit('refusals', { statuses: await refusals(plan.owner, plan.peer) });
+    emit('doctor', await doctorAs(plan.owner));
   } finally {
     emit('daemon', { exit: await daemon.stop(), lines: daemon.lines, stderr: daemon.stderr() });
     emit('sts', { calls: sts.calls });
