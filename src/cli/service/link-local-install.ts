@@ -25,7 +25,9 @@ const SUDO: Record<Platform, string> = {
 async function planFor(args: InstallArgs, platform: Platform, io: ServiceIo, paths: PackagePaths): Promise<LinkLocalPlan> {
   if (platform === 'macos') return macosLinkLocalPlan(args.config, paths);
   // The units run the daemon as --user, else as the account that ran sudo: never as root.
-  const { user } = scopeOf({ ...args, system: true }, platform, io.env);
+  // Shown without sudo (--print, --dry-run), they name the account that asked.
+  const asked = io.uid !== 0 && io.env.SUDO_USER === undefined ? { ...io.env, SUDO_USER: io.env.USER } : io.env;
+  const { user } = scopeOf({ ...args, system: true }, platform, asked);
   return linuxLinkLocalPlan(args, String(user), io, paths);
 }
 

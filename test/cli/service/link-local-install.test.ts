@@ -36,6 +36,9 @@ t.test('--dry-run shows every file and command and changes nothing', async (t) =
   t.same(io.events, [], 'nothing touched');
   for (const path of LINUX_UNIT_PATHS) t.match(io.out, `would write ${path} (mode 0644):\n`, `shows ${path}`);
   t.match(io.out, 'would run: systemctl start imdsd-link-local.socket imdsd-link-local.service\n', 'and the commands');
+  const mine = fakeServiceIo({ platform: 'linux', uid: 1000, env: { PATH: '/usr/bin', USER: 'me' } });
+  t.equal(await runInstall(['--link-local', '--role-arn', ARN, '--dry-run'], mine), 0, 'without sudo or --user: exit 0');
+  t.match(mine.out, /^User=me$/m, 'the units name the account that asked');
 });
 
 t.test('refusals: not root, no user to run as, a failing command', async (t) => {
