@@ -17,6 +17,10 @@ async function portCheck(s: Situation): Promise<Finding[]> {
   if (s.status !== undefined && owner.pid === s.status.pid) {
     return [ok('port-owner', `port ${port} is held by imdsd (pid ${owner.pid}${ours === undefined ? '' : `, role ${ours.roleName}`})`)];
   }
+  // Link-local mode (issue 14): systemd's socket unit holds port 80 too and passes it on.
+  if (ours?.linkLocal === true && owner.pid === 1) {
+    return [ok('port-owner', `port ${port} is held by systemd (imdsd-link-local.socket), which passes it to imdsd (role ${ours.roleName})`)];
+  }
   const mock = port === DEFAULT_IMDS_PORT || /ec2-metadata-mock/.test(owner.command);
   return [problem('port-owner', `port ${port} is held by pid ${owner.pid} (${owner.command}), not by imdsd`, {
     fix: `stop it (kill ${owner.pid}), or run imdsd with --port N and then eval "$(imdsd env)"`,

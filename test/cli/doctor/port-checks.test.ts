@@ -38,3 +38,12 @@ t.test('the daemon\'s own port', async (t) => {
   t.match(only(await portChecks(await situation({ findPortOwner: () => Promise.reject(new Error('lsof missing')) })), 'port-owner'),
     { level: 'warning', title: 'could not check who holds port 1338: lsof missing' }, 'guarded');
 });
+
+t.test('issue 14: in link-local mode systemd\'s socket unit may hold port 80 too', async (t) => {
+  const linkLocal = fakeStatus([fakeRole({ port: 80, linkLocal: true })]);
+  const bySystemd = await portChecks(await situation({ status: async () => linkLocal, findPortOwner: async () => ({ pid: 1, command: 'systemd' }) }));
+  t.match(only(bySystemd, 'port-owner'), { level: 'ok', title: 'port 80 is held by systemd (imdsd-link-local.socket), which passes it to imdsd (role dev)' }, 'PID 1 is the socket unit');
+  const plain = fakeStatus([fakeRole({ port: 80 })]);
+  const otherwise = await portChecks(await situation({ status: async () => plain, findPortOwner: async () => ({ pid: 1, command: 'systemd' }) }));
+  t.match(only(otherwise, 'port-owner'), { level: 'problem' }, 'outside the mode it is someone else\'s port');
+});
