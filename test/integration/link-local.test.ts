@@ -16,7 +16,7 @@ import { locateClient, type ClientName } from '../support/interop-clients.js';
 import { ASSUMED_ROLE_PREFIX } from '../support/interop-fixture.js';
 import { describeRun, type ClientRun } from '../support/interop-run.js';
 import { ACTIVATE, RUBY, SESSION_NAME, SETPRIV } from '../support/link-local/clients.js';
-import { buildGoClient, GOPATH, localAccount, removeHomes, RUBY_CLIENT, runInNetns, type ChildEvent } from '../support/netns.js';
+import { buildGoClient, GOPATH, localAccount, removeRunDirectory, RUBY_CLIENT, runDirectory, runInNetns, type ChildEvent } from '../support/netns.js';
 import { reportMissingTool } from '../support/required-tools.js';
 import type { StsCall } from '../support/sts-server.js';
 
@@ -70,10 +70,11 @@ t.test('zero configuration: every client finds imdsd at 169.254.169.254:80 in it
     reportMissingTool(t, `link-local test needs ${absent.map(([path, fix]) => `${path} (${fix})`).join(', ')}`);
     return;
   }
-  const owner = localAccount('imdsd-ll-owner');
-  const peer = localAccount('imdsd-ll-peer');
-  t.teardown(() => removeHomes([owner, peer]));
-  const goClient = await buildGoClient().catch((error: Error) => `/nonexistent (${error.message})`);
+  const base = runDirectory();
+  t.teardown(() => removeRunDirectory(base));
+  const owner = localAccount('imdsd-ll-owner', base);
+  const peer = localAccount('imdsd-ll-peer', base);
+  const goClient = await buildGoClient(base).catch((error: Error) => `/nonexistent (${error.message})`);
   const run = runInNetns({ owner, peer, goClient, rubyClient: RUBY_CLIENT }, 100_000);
   t.teardown(() => run.stop());
   const { events, stderr, code } = await run.done;

@@ -5,8 +5,7 @@
  * disappears when the child exits. Needs root and Linux.
  */
 import { execFile, execFileSync, spawn } from 'node:child_process';
-import { chmodSync, chownSync, copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from './daemon-process.js';
 import type { Account, ChildPlan } from './link-local/clients.js';
@@ -17,8 +16,20 @@ export const RUBY_CLIENT = join(REPO_ROOT, 'test', 'support', 'link-local', 'rub
 /** Debian's Go SDK v2 sources, for GOPATH mode (no module download). */
 export const GOPATH = '/usr/share/gocode';
 
-/** Creates `name` once (a fixed name, reused by later runs) and gives it an empty home. */
-export function localAccount(name: string): Account {
+/**
+ * Where the run's homes and the Go client live: a 0755 directory of its own under
+ * /var/tmp, so the unprivileged accounts can reach them even when a test elsewhere on the
+ * machine has left /tmp without its usual 1777 (seen: a daemon given a control socket
+ * directly in /tmp makes that directory 0700, see private-dir.ts).
+ */
+export function runDirectory(): string {
+  const dir = mkdtempSync('/var/tmp/imdsd-link-local-');
+  chmodSync(dir, 0o755);
+  return dir;
+}
+
+/** Creates `name` once (a fixed name, reused by later runs) and gives it an empty home in `base`. */
+export function localAccount(name: string, base: string): Account {
   try {
     execFileSync('id', ['-u', name], { stdio: 'ignore' });
   } catch {
@@ -26,15 +37,15 @@ export function localAccount(name: string): Account {
   }
   const uid = Number(execFileSync('id', ['-u', name], { encoding: 'utf8' }).trim());
   const gid = Number(execFileSync('id', ['-g', name], { encoding: 'utf8' }).trim());
-  const home = mkdtempSync(join(tmpdir(), `${name}-home-`));
+  const home = mkdtempSync(join(base, `${name}-home-`));
   chownSync(home, uid, gid);
   return { uid, gid, home };
 }
 
 /** Builds the Go client in GOPATH mode, offline, into a directory every user can read. */
-export function buildGoClient(): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), 'imdsd-go-'));
-  chmodSync(dir, 0o755);
+export function buildGoClient(base: string): Promise<string> {
+  const dir = join(base, 'go');
+  mkdirSync(dir, { mode: 0o755 });
   copyFileSync(GO_SOURCE, join(dir, 'main.go'));
   const env = { PATH: '/usr/bin:/bin', HOME: dir, GO111MODULE: 'off', GOPATH, GOCACHE: join(dir, 'cache'), GOFLAGS: '', CGO_ENABLED: '0' };
   return new Promise((resolve, reject) => {
@@ -78,7 +89,7 @@ export function runInNetns(plan: ChildPlan, timeoutMs: number): { done: Promise<
   return { done, stop };
 }
 
-/** Removes the homes made for a run (the accounts stay, reused by name). */
-export function removeHomes(accounts: readonly Account[]): void {
-  for (const account of accounts) if (existsSync(account.home)) rmSync(account.home, { recursive: true, force: true });
+/** Removes the run's directory: homes and Go build (the accounts stay, reused by name). */
+export function removeRunDirectory(base: string): void {
+  if (existsSync(base)) rmSync(base, { recursive: true, force: true });
 }

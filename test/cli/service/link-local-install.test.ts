@@ -81,3 +81,12 @@ t.test('sudo imdsd uninstall --link-local removes the units and the address', as
   const reload = root({ results: { 'systemctl daemon-reload': { code: 1, stderr: 'no bus' } } });
   t.equal(await runUninstall(['--link-local'], reload), 1, 'a failing reload: exit 1');
 });
+
+t.test('notes and failures name what to look at on each platform', async (t) => {
+  const proxied = root({ env: { PATH: '/usr/bin', SUDO_USER: 'dev', HTTPS_PROXY: 'http://me:secret@proxy:3128' } });
+  t.equal(await runInstall(['--link-local', '--role-arn', ARN], proxied), 0, 'exit 0');
+  t.match(proxied.err, /^imdsd: note: HTTPS_PROXY is not copied/m, 'the service definition\'s notes are passed on');
+  const mac = fakeServiceIo({ platform: 'darwin', uid: 0, results: { 'launchctl bootstrap system /Library/LaunchDaemons/dev.imdsd.link-local.plist': { code: 5, stderr: 'Bootstrap failed: 5' } } });
+  t.equal(await runInstall(['--link-local', '--role-arn', ARN], mac), 1, 'a failing bootstrap: exit 1');
+  t.match(mac.err, /Bootstrap failed: 5.*\(fix: check \/var\/log\/imdsd-link-local\.log\)/, 'points at the LaunchDaemon\'s log');
+});
