@@ -3,7 +3,7 @@ import { refuseOwnPrivilegedPort } from '../../src/daemon/link-local-guard.js';
 import type { DaemonConfig } from '../../src/config/config.js';
 
 const config = (roles: DaemonConfig['roles']): DaemonConfig => ({
-  roles, logLevel: 'info', tickSec: 30, expiryWarningSec: 600, onExpiryWarning: undefined, desktopNotify: false, origin: { kind: 'flags' },
+  roles, logLevel: 'info', tickSec: 30, expiryWarningSec: 600, onExpiryWarning: undefined, desktopNotify: false, ssoWarningSec: [1800, 300], origin: { kind: 'flags' },
 });
 
 t.test('issue 14: a link-local role never binds port 80 itself', async (t) => {
