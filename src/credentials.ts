@@ -20,8 +20,9 @@ export interface Credential {
 export interface RoleIdentity {
   /** Name served under iam/security-credentials/. */
   readonly roleName: string;
+  /** Empty for a profile served directly (SSO, process, IAM user): no role ARN is known. */
   readonly roleArn: string;
-  /** 12 digits, from the role ARN. */
+  /** 12 digits, from the role ARN (or the SSO profile); empty where unknown. */
   readonly accountId: string;
   readonly region: string;
 }

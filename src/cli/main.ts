@@ -57,6 +57,12 @@ async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   const client = command === undefined ? undefined : CLIENT_COMMANDS[command];
   if (client !== undefined) {
+    const { COMMAND_HELP, renderCommandHelp, wantsHelp } = await import('./commands/command-help.js');
+    const help = COMMAND_HELP[command ?? ''];
+    if (help !== undefined && wantsHelp(rest)) {
+      process.stdout.write(renderCommandHelp(command ?? '', help));
+      return;
+    }
     process.exitCode = await (await client())(rest, clientContext());
     return;
   }

@@ -7,12 +7,10 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { readFile } from 'node:fs/promises';
 import schema from '../../schema/config.schema.json' with { type: 'json' };
 import { isIP } from 'node:net';
+import { DEFAULT_IMDS_PORT } from '../contract/paths.js';
 import { ImdsdError } from '../errors.js';
+import { isLoopback } from '../loopback.js';
 
-/** Loopback as an address or a name: binding there exposes nothing beyond this machine. */
-export function isLoopbackAddress(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
-}
 
 function isCidr(value: string): boolean {
   const [network = '', prefix = ''] = value.split('/');
@@ -37,6 +35,8 @@ export interface RoleSpec {
   readonly allowCidrs?: readonly string[];
   readonly allowHosts?: readonly string[];
   readonly allowForwarded?: boolean;
+  /** Serves 169.254.169.254 and [fd00:ec2::254] (issue 14): their Host names are accepted. */
+  readonly linkLocal?: boolean;
   readonly mfaSessionDurationSec?: number;
 }
 
@@ -49,18 +49,22 @@ export interface DaemonConfig {
   readonly expiryWarningSec: number;
   readonly onExpiryWarning: string | undefined;
   readonly desktopNotify: boolean;
+  /** Seconds before an SSO login ends at which to warn, once each. */
+  readonly ssoWarningSec: readonly number[];
   /** Where it came from, for messages and for SIGHUP reloads. */
   readonly origin: { readonly kind: 'flags' } | { readonly kind: 'file'; readonly path: string };
 }
 
 export const DEFAULTS = {
   /** The IMDS port of the first role; further roles in a file must name theirs. */
-  port: 1338,
+  port: DEFAULT_IMDS_PORT,
   logLevel: 'info' as LogLevel,
   /** Seconds between periodic checks (missed timers, sleep/wake, clock steps). */
   tickSec: 30,
   /** Warn this long before a credential that is failing to refresh runs out. */
   expiryWarningSec: 600,
+  /** Warn 30 and 5 minutes before an SSO login that cannot be renewed ends (issue 13). */
+  ssoWarningSec: [1800, 300] as readonly number[],
 } as const;
 
 /** The daemon-level settings a file or flags may give; flags win. */
@@ -70,6 +74,7 @@ export interface DaemonSettings {
   readonly expiryWarningSec?: number;
   readonly onExpiryWarning?: string;
   readonly desktopNotify?: boolean;
+  readonly ssoWarningSec?: readonly number[];
 }
 
 type CheckedConfig = { roles: RoleSpec[] } & DaemonSettings;
@@ -82,6 +87,7 @@ export function daemonSettings(file: DaemonSettings, flags: DaemonSettings) {
     expiryWarningSec: flags.expiryWarningSec ?? file.expiryWarningSec ?? DEFAULTS.expiryWarningSec,
     onExpiryWarning: flags.onExpiryWarning ?? file.onExpiryWarning,
     desktopNotify: flags.desktopNotify ?? file.desktopNotify ?? true,
+    ssoWarningSec: flags.ssoWarningSec ?? file.ssoWarningSec ?? DEFAULTS.ssoWarningSec,
   };
 }
 
@@ -140,7 +146,7 @@ export function checkConfig(raw: unknown, where: string, name: FieldNamer): Chec
       if (raw.roles.length > 1 && role.port === undefined) {
         problems.push(`${name(`/roles/${i}`, 'port')} is required when several roles are configured (fix: give each role its own port)`);
       }
-      if (role.host !== undefined && !isLoopbackAddress(role.host) && (role.allowCidrs ?? []).length === 0) {
+      if (role.host !== undefined && !isLoopback(role.host) && (role.allowCidrs ?? []).length === 0) {
         problems.push(`${name(`/roles/${i}`, 'host')} ${role.host} is not loopback: anyone who can reach it would get the credential (fix: also give ${name(`/roles/${i}`, 'allowCidrs')} with the client networks, e.g. 172.17.0.0/16)`);
       }
       for (const cidr of role.allowCidrs ?? []) {

@@ -55,6 +55,7 @@ export async function configFromFlags(flags: RunFlags, env: NodeJS.ProcessEnv): 
     expiryWarningSec: numeric(flags['expiry-warning']),
     onExpiryWarning: flags['on-expiry-warning'],
     desktopNotify: flags['no-desktop-notify'] === true ? false : undefined,
+    ssoWarningSec: flags['sso-warning']?.map((sec) => numeric(sec)),
   }) as DaemonSettings;
   checkConfig({ roles: [{}], ...settings }, 'imdsd run', flagNamer);
   if (flags.config !== undefined) {
@@ -85,6 +86,7 @@ export async function configFromFlags(flags: RunFlags, env: NodeJS.ProcessEnv): 
     allowCidrs: flags['allow-cidr'],
     allowHosts: flags['allow-host'],
     allowForwarded: flags['allow-forwarded'],
+    linkLocal: flags['link-local'],
     mfaSessionDurationSec: numeric(flags['mfa-session-duration']),
   });
   const raw = dropUndefined({ roles: [role], ...settings });

@@ -51,6 +51,25 @@ export interface RoleStatus {
   /** For MFA roles: when the session from the last `imdsd mfa` ends (absent before one). */
   readonly mfaSessionExpiresAt?: string | undefined;
   readonly usesMfa?: boolean;
+  /** Where the credential comes from (issue 13); absent from daemons before it. */
+  readonly source?: CredentialSourceKind | undefined;
+  /** For SSO roles: the login behind it, as the SSO cache holds it. */
+  readonly ssoLogin?: SsoLoginStatus | undefined;
+  /** Served at http://169.254.169.254/ too (`imdsd install --link-local`): no variable needed. */
+  readonly linkLocal?: boolean;
+}
+
+export type CredentialSourceKind = 'assume-role' | 'sso' | 'process' | 'session-token';
+
+export interface SsoLoginStatus {
+  /** The sso-session name, or the start URL of a legacy profile. */
+  readonly session: string;
+  /** `aws sso login --sso-session corp` or `aws sso login --profile dev`. */
+  readonly command: string;
+  /** When the cached token ends; absent when there is no readable login. */
+  readonly endsAt?: string | undefined;
+  /** The SDK renews the token by itself, so its end is not the login's. */
+  readonly renewable?: boolean | undefined;
 }
 
 /** `GET /v1/status`. */

@@ -5,7 +5,8 @@
  */
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
-import { isLoopbackAddress, type DaemonConfig } from '../config/config.js';
+import type { DaemonConfig } from '../config/config.js';
+import { isLoopback } from '../loopback.js';
 import type { Metrics } from './metrics.js';
 import { checkKeyFilePermissions, sharedFilePaths } from './key-files.js';
 import { socketsForRoles } from './activated-listen.js';
@@ -69,7 +70,7 @@ async function launch(runtimes: RoleRuntime[], deps: DaemonDeps, passed?: readon
   for (const [i, runtime] of runtimes.entries()) {
     const listener = await runtime.listen(sockets?.[i]);
     const { identity, host } = runtime.role;
-    if (host !== undefined && !isLoopbackAddress(host)) {
+    if (host !== undefined && !isLoopback(host)) {
       deps.logger.warn({ event: 'exposed', role: identity.roleName, host, allowCidrs: runtime.role.allowCidrs },
         `listening on non-loopback ${host}: only clients from ${runtime.role.allowCidrs.join(', ')} are served`);
     }
@@ -84,7 +85,7 @@ async function launch(runtimes: RoleRuntime[], deps: DaemonDeps, passed?: readon
 export async function createDaemon(config: DaemonConfig, deps: DaemonDeps): Promise<Daemon> {
   const settings = {
     clock: deps.clock, logger: deps.logger, tickSec: config.tickSec, metrics: deps.metrics, containerToken: deps.containerToken,
-    ownerUid: deps.ownerUid, tokenSecret: deps.tokenSecret,
+    ownerUid: deps.ownerUid, tokenSecret: deps.tokenSecret, env: deps.env,
   };
   let runtimes = (await resolveAll(config, deps.env)).map((role) => createRoleRuntime(role, settings));
 

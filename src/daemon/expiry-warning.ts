@@ -15,6 +15,8 @@ export interface ExpiryNotice {
   readonly code: string | undefined;
   readonly message: string;
   readonly hint: string | undefined;
+  /** For SSO login notices: the sso-session name (or the start URL of a legacy profile). */
+  readonly ssoSession?: string | undefined;
 }
 
 /** Delivers a notice beyond the log (desktop, hook); must not throw. */
@@ -25,6 +27,18 @@ export interface WatchedRole {
   status(): RefresherStatus;
   /** When the MFA session behind the role ends, for roles that use one. */
   mfaSessionEndsAtMs?(): number | undefined;
+  /** The SSO login behind an SSO role, as the cache holds it. */
+  ssoLogin?(): WatchedSsoLogin | undefined;
+}
+
+export interface WatchedSsoLogin {
+  readonly endsAtMs: number;
+  /** The SDK renews it by itself: its token's expiry is not the login's end. */
+  readonly renewable: boolean;
+  /** The sso-session name, or the start URL of a legacy profile. */
+  readonly session: string;
+  /** `aws sso login --sso-session corp` or `--profile dev`. */
+  readonly command: string;
 }
 
 export interface ExpiryWarningOptions {
@@ -36,9 +50,12 @@ export interface ExpiryWarningOptions {
   readonly horizonSec: number;
   /** How often to look (ms). */
   readonly intervalMs?: number;
+  /** Seconds before an SSO login ends at which to warn, once each (default 1800 and 300). */
+  readonly ssoWarningSec?: readonly number[];
 }
 
 export const DEFAULT_EXPIRY_WARNING_SEC = 600;
+const DEFAULT_SSO_WARNING_SEC: readonly number[] = [1800, 300];
 
 export function describeNotice(role: string, leftSec: number, status: RefresherStatus): string {
   const minutes = Math.max(0, Math.round(leftSec / 60));
@@ -52,14 +69,12 @@ export interface ExpiryWatch {
   stop(): void;
 }
 
-/** Starts watching every `intervalMs`. */
-export function watchExpiry(options: ExpiryWarningOptions): ExpiryWatch {
-  const { clock, logger } = options;
-  const intervalMs = options.intervalMs ?? 30_000;
-  const warned = new Map<string, number>();
-  const warnedMfa = new Map<string, number>();
+type RoleCheck = (role: WatchedRole, nowMs: number) => void;
 
-  function checkMfa(role: WatchedRole, nowMs: number): void {
+/** Warns once per MFA session that ends within the horizon. */
+function mfaCheck(options: ExpiryWarningOptions): RoleCheck {
+  const warnedMfa = new Map<string, number>();
+  return (role, nowMs) => {
     const endsAtMs = role.mfaSessionEndsAtMs?.();
     if (endsAtMs === undefined || endsAtMs - nowMs > options.horizonSec * 1000 || warnedMfa.get(role.roleName) === endsAtMs) return;
     warnedMfa.set(role.roleName, endsAtMs);
@@ -72,32 +87,78 @@ export function watchExpiry(options: ExpiryWarningOptions): ExpiryWatch {
       message: `imdsd: the MFA session behind ${role.roleName} ends in ${Math.round(leftSec / 60)} min`,
       hint: `run \`imdsd mfa <code> --role ${role.roleName}\` with a fresh code`,
     };
-    logger.warn({ event: 'mfa-session-ending', role: notice.role, leftSec, hint: notice.hint }, notice.message);
+    options.logger.warn({ event: 'mfa-session-ending', role: notice.role, leftSec, hint: notice.hint }, notice.message);
     options.notify(notice);
-  }
+  };
+}
+
+/**
+ * Warns while refreshes still succeed, once per threshold crossed (issue 13). A login
+ * the SDK renews by itself ends when IAM Identity Center says so, which the cache does
+ * not record: that end shows as a failed refresh and the usual warning.
+ */
+function ssoCheck(options: ExpiryWarningOptions): RoleCheck {
+  /** Per role and login: the smallest threshold already announced. */
+  const warnedSso = new Map<string, number>();
+  const ssoThresholdsSec = options.ssoWarningSec ?? DEFAULT_SSO_WARNING_SEC;
+  return (role, nowMs) => {
+    const login = role.ssoLogin?.();
+    if (login === undefined || login.renewable || login.endsAtMs <= nowMs) return;
+    const leftMs = login.endsAtMs - nowMs;
+    const crossed = ssoThresholdsSec.filter((sec) => leftMs <= sec * 1000);
+    if (crossed.length === 0) return;
+    const threshold = Math.min(...crossed);
+    const key = `${role.roleName}\0${login.endsAtMs}`;
+    if (threshold >= (warnedSso.get(key) ?? Number.POSITIVE_INFINITY)) return;
+    warnedSso.set(key, threshold);
+    const leftSec = Math.round(leftMs / 1000);
+    const notice: ExpiryNotice = {
+      role: role.roleName,
+      expiresAtMs: login.endsAtMs,
+      leftSec,
+      code: 'IMDSD_ERR_SSO_LOGIN_REQUIRED',
+      message: `imdsd: the SSO login behind ${role.roleName} (${login.session}) ends in ${Math.round(leftSec / 60)} min`,
+      hint: `run \`${login.command}\``,
+      ssoSession: login.session,
+    };
+    options.logger.warn({ event: 'sso-login-ending', role: notice.role, leftSec, session: login.session, hint: notice.hint }, notice.message);
+    options.notify(notice);
+  };
+}
+
+/** Warns once per credential that runs out within the horizon while refreshing fails. */
+function failingCheck(options: ExpiryWarningOptions): RoleCheck {
+  const warned = new Map<string, number>();
+  return (role, nowMs) => {
+    const status = role.status();
+    if (status.consecutiveFailures === 0 || status.expiresAtMs === undefined) return;
+    const leftMs = status.expiresAtMs - nowMs;
+    if (leftMs > options.horizonSec * 1000 || warned.get(role.roleName) === status.expiresAtMs) return;
+    warned.set(role.roleName, status.expiresAtMs);
+    const notice: ExpiryNotice = {
+      role: role.roleName,
+      expiresAtMs: status.expiresAtMs,
+      leftSec: Math.round(leftMs / 1000),
+      code: status.lastError?.code,
+      message: describeNotice(role.roleName, leftMs / 1000, status),
+      hint: status.lastError?.hint,
+    };
+    options.logger.warn({ event: 'expiry-warning', role: notice.role, leftSec: notice.leftSec, code: notice.code, hint: notice.hint }, notice.message);
+    options.notify(notice);
+  };
+}
+
+/** Starts watching every `intervalMs`. */
+export function watchExpiry(options: ExpiryWarningOptions): ExpiryWatch {
+  const { clock } = options;
+  const intervalMs = options.intervalMs ?? 30_000;
+  const checks = [mfaCheck(options), ssoCheck(options), failingCheck(options)];
   let cancel: (() => void) | undefined;
 
   function check(): void {
     cancel?.();
     const nowMs = clock.now();
-    for (const role of options.roles()) {
-      checkMfa(role, nowMs);
-      const status = role.status();
-      if (status.consecutiveFailures === 0 || status.expiresAtMs === undefined) continue;
-      const leftMs = status.expiresAtMs - nowMs;
-      if (leftMs > options.horizonSec * 1000 || warned.get(role.roleName) === status.expiresAtMs) continue;
-      warned.set(role.roleName, status.expiresAtMs);
-      const notice: ExpiryNotice = {
-        role: role.roleName,
-        expiresAtMs: status.expiresAtMs,
-        leftSec: Math.round(leftMs / 1000),
-        code: status.lastError?.code,
-        message: describeNotice(role.roleName, leftMs / 1000, status),
-        hint: status.lastError?.hint,
-      };
-      logger.warn({ event: 'expiry-warning', role: notice.role, leftSec: notice.leftSec, code: notice.code, hint: notice.hint }, notice.message);
-      options.notify(notice);
-    }
+    for (const role of options.roles()) for (const run of checks) run(role, nowMs);
     cancel = clock.setTimer(check, intervalMs);
   }
 

@@ -8,6 +8,7 @@
 import type { FastifyInstance } from 'fastify';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import { DEFAULT_IMDS_PORT } from '../contract/paths.js';
 import { ImdsdError } from '../errors.js';
 import { IMDS_LIMITS } from '../imds/app.js';
 import { findPortOwner } from '../system/port-owner.js';
@@ -20,13 +21,12 @@ export interface Listener {
 }
 
 const NO_IPV6 = new Set(['EADDRNOTAVAIL', 'EAFNOSUPPORT']);
-const EC2_METADATA_MOCK_PORT = 1338;
 
 async function portError(cause: NodeJS.ErrnoException, host: string, port: number): Promise<ImdsdError> {
   if (cause.code === 'EADDRINUSE') {
     const owner = await findPortOwner(port);
     const who = owner === undefined ? 'another process' : `pid ${owner.pid} (${owner.command})`;
-    const mock = port === EC2_METADATA_MOCK_PORT ? '; 1338 is also the default port of amazon-ec2-metadata-mock' : '';
+    const mock = port === DEFAULT_IMDS_PORT ? `; ${DEFAULT_IMDS_PORT} is also the default port of amazon-ec2-metadata-mock` : '';
     return new ImdsdError('IMDSD_ERR_PORT_IN_USE', `port ${port} on ${host} is already in use by ${who}${mock}`,
       { hint: 'stop that process or choose another port with --port', cause });
   }

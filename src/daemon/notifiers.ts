@@ -49,6 +49,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
           IMDSD_ERROR_CODE: notice.code ?? '',
           IMDSD_MESSAGE: notice.message,
           IMDSD_HINT: notice.hint ?? '',
+          IMDSD_SSO_SESSION: notice.ssoSession ?? '',
         },
       });
       child.on('error', (error) => logger.warn({ event: 'hook-failed', reason: error.message }, '--on-expiry-warning could not run'));

@@ -5,6 +5,7 @@
 import { homedir } from 'node:os';
 import { ImdsdError } from '../errors.js';
 import { configSectionHeader, loadProfiles, sharedFilePaths, type ProfileMap } from '../system/aws-files.js';
+import { directProfileOf, type DirectProfile } from './direct-profile.js';
 
 export interface RoleProfile {
   readonly name: string;
@@ -27,23 +28,26 @@ export interface RoleProfile {
   readonly sessionToken?: string | undefined;
 }
 
+/** What a profile is: a role to assume, or a source served directly. */
+export type AnyProfile = { readonly kind: 'role'; readonly role: RoleProfile } | DirectProfile;
+
 export function configFilePath(env: NodeJS.ProcessEnv): string {
   return sharedFilePaths(env, homedir()).config;
 }
 
 const CREDENTIAL_SOURCES = new Set(['Environment', 'Ec2InstanceMetadata', 'EcsContainer']);
 
-function str(section: Record<string, string | undefined>, key: string): string | undefined {
+export function str(section: Record<string, string | undefined>, key: string): string | undefined {
   const value = section[key]?.trim();
   return value === undefined || value === '' ? undefined : value;
 }
 
-function configError(file: string, profile: string, problem: string, fix: string): ImdsdError {
+export function configError(file: string, profile: string, problem: string, fix: string): ImdsdError {
   return new ImdsdError('IMDSD_ERR_CONFIG', `${file}: profile ${profile}: ${problem}`, { hint: fix });
 }
 
 /** A whole number of seconds within bounds, or undefined when the setting is absent. */
-function seconds(section: Record<string, string | undefined>, key: string, min: number, max: number, file: string, profile: string): number | undefined {
+export function seconds(section: Record<string, string | undefined>, key: string, min: number, max: number, file: string, profile: string): number | undefined {
   const raw = str(section, key);
   if (raw === undefined) return undefined;
   const value = Number(raw);
@@ -54,13 +58,20 @@ function seconds(section: Record<string, string | undefined>, key: string, min: 
 }
 
 /** The profile's STS endpoint as the SDK's configured-endpoints feature reads it. */
-function profileEndpoint(section: Record<string, string | undefined>, config: ProfileMap): string | undefined {
+export function profileEndpoint(section: Record<string, string | undefined>, config: ProfileMap): string | undefined {
   const services = str(section, 'services');
   const fromServices = services === undefined ? undefined : config[`services.${services}`]?.['sts.endpoint_url']?.trim();
   return fromServices || str(section, 'endpoint_url');
 }
 
-export async function readRoleProfile(name: string, env: NodeJS.ProcessEnv): Promise<RoleProfile> {
+interface LoadedProfile {
+  readonly file: string;
+  readonly section: Record<string, string | undefined>;
+  readonly files: { readonly config: ProfileMap; readonly credentials: ProfileMap };
+}
+
+/** The profile's settings (credentials file first, the config file wins) and both files. */
+async function loadProfile(name: string, env: NodeJS.ProcessEnv): Promise<LoadedProfile> {
   const file = configFilePath(env);
   let files: Awaited<ReturnType<typeof loadProfiles>>;
   try {
@@ -75,11 +86,29 @@ export async function readRoleProfile(name: string, env: NodeJS.ProcessEnv): Pro
     const known = Object.keys(files.config).sort().join(', ') || 'none';
     throw configError(file, name, 'no such profile', `add [${configSectionHeader(name)}] to ${file} or pick one of: ${known}`);
   }
-  const section = { ...fromCredentials, ...fromConfig };
+  return { file, section: { ...fromCredentials, ...fromConfig }, files };
+}
+
+/**
+ * Any profile that yields temporary credentials: a role profile as before, else an SSO
+ * permission set, a credential_process or an IAM user's keys (issue 13).
+ */
+export async function readProfile(name: string, env: NodeJS.ProcessEnv): Promise<AnyProfile> {
+  const loaded = await loadProfile(name, env);
+  if (str(loaded.section, 'role_arn') !== undefined) return { kind: 'role', role: roleProfileOf(name, loaded) };
+  const direct = directProfileOf(name, loaded.section, loaded.files.config, loaded.file);
+  return direct ?? { kind: 'role', role: roleProfileOf(name, loaded) };
+}
+
+export async function readRoleProfile(name: string, env: NodeJS.ProcessEnv): Promise<RoleProfile> {
+  return roleProfileOf(name, await loadProfile(name, env));
+}
+
+function roleProfileOf(name: string, { file, section, files }: LoadedProfile): RoleProfile {
   const roleArn = str(section, 'role_arn');
   if (roleArn === undefined) {
-    throw configError(file, name, 'role_arn is missing',
-      `add \`role_arn = arn:aws:iam::<account>:role/<name>\` to [${configSectionHeader(name)}], or use --role-arn`);
+    throw configError(file, name, 'role_arn is missing, and it holds no SSO settings, credential_process or keys',
+      `add \`role_arn = arn:aws:iam::<account>:role/<name>\` (or sso_session, credential_process, aws_access_key_id) to [${configSectionHeader(name)}], or use --role-arn`);
   }
   const sourceProfile = str(section, 'source_profile');
   const credentialSource = str(section, 'credential_source');

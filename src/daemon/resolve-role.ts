@@ -11,7 +11,12 @@ import { defaultSessionName } from '../refresher/session-name.js';
 import type { SourceSpec } from '../refresher/source-credentials.js';
 import type { RoleSpec } from '../config/config.js';
 import { DEFAULTS } from '../config/config.js';
-import { configFilePath, readRoleProfile } from './profile.js';
+import { profileStsEndpoint } from '../system/sts-endpoint.js';
+import { configFilePath, readProfile, type RoleProfile } from './profile.js';
+import { directRole, type IssuerSpec } from './resolve-direct.js';
+
+export type { IssuerSpec } from './resolve-direct.js';
+import { LINK_LOCAL_HOSTS } from '../contract/link-local.js';
 
 export interface ResolvedRole {
   readonly identity: RoleIdentity;
@@ -22,11 +27,15 @@ export interface ResolvedRole {
   readonly allowCidrs: readonly string[];
   readonly allowHosts: readonly string[];
   readonly allowForwarded: boolean;
+  /** Link-local mode: the IMDS addresses are among allowHosts. */
+  readonly linkLocal: boolean;
   readonly durationSec: number | undefined;
   readonly refreshBeforeSec: number | undefined;
   readonly sessionName: string;
   readonly externalId: string | undefined;
   readonly source: SourceSpec;
+  /** What issues the served credential: AssumeRole (with `source`), or a profile served directly. */
+  readonly issuer: IssuerSpec;
   /** For profiles with mfa_serial: the device and how long one code's session lasts. */
   readonly mfa: { readonly serialNumber: string; readonly sessionDurationSec: number } | undefined;
   /** The profile to name in `aws sso login --profile …` hints. */
@@ -46,7 +55,7 @@ export const DEFAULT_MFA_SESSION_SEC = 43_200;
 /** Used when neither flags, environment nor profile name a region. */
 export const FALLBACK_REGION = 'us-east-1';
 
-function currentUser(): string {
+export function currentUser(): string {
   try {
     return userInfo().username;
   } catch {
@@ -54,15 +63,39 @@ function currentUser(): string {
   }
 }
 
-/** Precedence of the SDK: the environment's endpoints first, then the profile's. */
-function configuredEndpoint(env: NodeJS.ProcessEnv, fromProfile: string | undefined): string | undefined {
-  if (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS === 'true') return undefined;
-  if (env.AWS_ENDPOINT_URL_STS || env.AWS_ENDPOINT_URL) return undefined;
-  return fromProfile;
+/** AssumeRole takes 900–43200 s; 129600 is only for IAM users' sessions. */
+const MAX_ASSUME_ROLE_SEC = 43_200;
+
+/** Fields every kind shares, from the role's spec. */
+export function commonFields(spec: RoleSpec, index: number) {
+  return {
+    port: spec.port ?? (index === 0 ? DEFAULTS.port : 0),
+    host: spec.host,
+    imdsV1: spec.imdsV1 ?? false,
+    allowUids: spec.allowUids ?? [],
+    allowCidrs: spec.allowCidrs ?? [],
+    // The address a non-loopback listener is reached by is a Host it must accept; in
+    // link-local mode, so are the real IMDS addresses (and only then: issue 14).
+    allowHosts: [...(spec.allowHosts ?? []), ...(spec.host === undefined ? [] : [spec.host]), ...(spec.linkLocal === true ? LINK_LOCAL_HOSTS : [])],
+    allowForwarded: spec.allowForwarded ?? false,
+    linkLocal: spec.linkLocal ?? false,
+    refreshBeforeSec: spec.refreshBeforeSec,
+  };
+}
+
+/** A digest, so the key never holds a profile's own secret key in readable form. */
+export function withKey<T extends object>(resolved: T): T & { readonly key: string } {
+  return { ...resolved, key: createHash('sha256').update(JSON.stringify(resolved)).digest('hex') };
 }
 
 export async function resolveRole(spec: RoleSpec, index: number, env: NodeJS.ProcessEnv): Promise<ResolvedRole> {
-  const profile = spec.profile === undefined ? undefined : await readRoleProfile(spec.profile, env);
+  const any = spec.profile === undefined ? undefined : await readProfile(spec.profile, env);
+  if (any !== undefined && any.kind !== 'role') return directRole(any, spec, index, env);
+  const profile: RoleProfile | undefined = any?.role;
+  if ((spec.durationSec ?? 0) > MAX_ASSUME_ROLE_SEC) {
+    throw new ImdsdError('IMDSD_ERR_CONFIG', `durationSec ${spec.durationSec} is over AssumeRole's 43200 s`,
+      { hint: 'use --duration 43200 or less (up to 129600 only for an IAM user\'s profile)' });
+  }
   const roleArn = spec.roleArn ?? profile?.roleArn ?? '';
   const accountId = accountIdOfArn(roleArn);
   const arnRoleName = roleNameOfArn(roleArn);
@@ -88,16 +121,9 @@ export async function resolveRole(spec: RoleSpec, index: number, env: NodeJS.Pro
   const identity: RoleIdentity = { roleName: spec.roleName ?? arnRoleName, roleArn, accountId, region };
   const resolved = {
     identity,
-    port: spec.port ?? (index === 0 ? DEFAULTS.port : 0),
-    host: spec.host,
-    imdsV1: spec.imdsV1 ?? false,
-    allowUids: spec.allowUids ?? [],
-    allowCidrs: spec.allowCidrs ?? [],
-    // The address a non-loopback listener is reached by is a Host it must accept.
-    allowHosts: [...(spec.allowHosts ?? []), ...(spec.host === undefined ? [] : [spec.host])],
-    allowForwarded: spec.allowForwarded ?? false,
+    ...commonFields(spec, index),
+    issuer: { kind: 'assume-role' } as IssuerSpec,
     durationSec: spec.durationSec ?? profile?.durationSeconds,
-    refreshBeforeSec: spec.refreshBeforeSec,
     sessionName: spec.sessionName ?? profile?.roleSessionName ?? defaultSessionName(currentUser()),
     externalId: spec.externalId ?? profile?.externalId,
     source,
@@ -105,8 +131,7 @@ export async function resolveRole(spec: RoleSpec, index: number, env: NodeJS.Pro
       ? undefined
       : { serialNumber: profile.mfaSerial, sessionDurationSec: spec.mfaSessionDurationSec ?? profile.mfaSessionDurationSec ?? DEFAULT_MFA_SESSION_SEC },
     sourceProfile: source.kind === 'profile' ? source.profile : (env.AWS_PROFILE || undefined),
-    endpoint: configuredEndpoint(env, profile?.endpointUrl),
+    endpoint: profileStsEndpoint(env, profile?.endpointUrl),
   };
-  // A digest, so the key never holds a profile's own secret key in readable form.
-  return { ...resolved, key: createHash('sha256').update(JSON.stringify(resolved)).digest('hex') };
+  return withKey(resolved);
 }

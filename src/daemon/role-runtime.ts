@@ -2,6 +2,7 @@
  * One running role: its refresher (source credentials → STS) wired into its IMDS app
  * as the app's CredentialSource, and the app's listener. The only place the two halves meet.
  */
+import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { Credential, CredentialResult } from '../credentials.js';
@@ -10,9 +11,10 @@ import { cronTicker } from '../refresher/cron-ticker.js';
 import { createRefresher, type Refresher } from '../refresher/refresher.js';
 import { sourceLabel, sourceProvider } from '../refresher/source-credentials.js';
 import { createMfaSession, type MfaSession } from '../refresher/mfa-session.js';
-import { createAssumeRole } from '../refresher/sts.js';
 import { serveOnSockets, type OpenedSocket } from './activated-listen.js';
 import { listen, type Listener } from './listen.js';
+import { createIssue } from './role-issuer.js';
+import { watchSsoLogin, type SsoLogin } from './sso-login.js';
 import { createPeerAdmission } from './peer-identity.js';
 import type { Metrics } from './metrics.js';
 import type { ResolvedRole } from './resolve-role.js';
@@ -31,6 +33,8 @@ export interface RoleRuntime {
   listen(passed?: readonly OpenedSocket[]): Promise<Listener>;
   /** Live IMDSv2 tokens (metrics). */
   tokenCount(): number;
+  /** The SSO login behind an SSO role (undefined for other kinds, or without a login). */
+  ssoLogin(): SsoLogin | undefined;
   /** Where it listens, once it does. */
   endpoint(): { readonly port: number; readonly addresses: readonly string[] } | undefined;
   close(): Promise<void>;
@@ -47,6 +51,8 @@ export interface RuntimeDeps {
   readonly ownerUid?: number | undefined;
   /** Signs this role's IMDSv2 tokens (per role: a token of one port is no token of another). */
   readonly tokenSecret?: string | undefined;
+  /** The environment the SDK reads endpoints from (AWS_ENDPOINT_URL_…). */
+  readonly env?: NodeJS.ProcessEnv | undefined;
 }
 
 /** A bounded label for request metrics: never the raw path, which clients choose. */
@@ -56,8 +62,8 @@ function routeLabel(url: string, status: number): string {
   return status < 400 ? 'metadata' : 'other';
 }
 
-export function createRoleRuntime(role: ResolvedRole, deps: RuntimeDeps): RoleRuntime {
-  const logger = deps.logger.child({ role: role.identity.roleName });
+/** The role's refresher, and its MFA session for roles whose profile has mfa_serial. */
+function refresherOf(role: ResolvedRole, deps: RuntimeDeps, logger: Logger): { refresher: Refresher; mfa: MfaSession | undefined } {
   const failureContext = {
     roleArn: role.identity.roleArn,
     sourceLabel: sourceLabel(role.source),
@@ -76,13 +82,7 @@ export function createRoleRuntime(role: ResolvedRole, deps: RuntimeDeps): RoleRu
     clock: deps.clock,
     failureContext,
   });
-  const assumeRole = createAssumeRole({
-    ...stsAccess,
-    roleArn: role.identity.roleArn,
-    sessionName: role.sessionName,
-    externalId: role.externalId,
-    credentials: mfa?.provider ?? sourceProvider(role.source),
-  });
+  const assumeRole = createIssue(role, { clock: deps.clock, env: deps.env ?? process.env, deadlineMs: STS_DEADLINE_MS, mfa });
   const refresher = createRefresher({
     identity: role.identity,
     assumeRole,
@@ -94,6 +94,11 @@ export function createRoleRuntime(role: ResolvedRole, deps: RuntimeDeps): RoleRu
     refreshBeforeSec: role.refreshBeforeSec,
     onAttempt: (outcome) => deps.metrics?.observeRefresh(role.identity.roleName, outcome),
   });
+  return { refresher, mfa };
+}
+
+/** The role's IMDS app, serving what the refresher holds, with request metrics. */
+function imdsAppOf(role: ResolvedRole, deps: RuntimeDeps, refresher: Refresher, logger: Logger): FastifyInstance {
   const app = buildImdsApp({
     source: refresher,
     clock: deps.clock,
@@ -117,7 +122,23 @@ export function createRoleRuntime(role: ResolvedRole, deps: RuntimeDeps): RoleRu
       done();
     });
   }
+  return app;
+}
+
+export function createRoleRuntime(role: ResolvedRole, deps: RuntimeDeps): RoleRuntime {
+  const logger = deps.logger.child({ role: role.identity.roleName });
+  const { refresher, mfa } = refresherOf(role, deps, logger);
+  const app = imdsAppOf(role, deps, refresher, logger);
   let listener: Listener | undefined;
+  // A new login in the SSO cache ends a failure at once (issue 13): no waiting for a retry.
+  const issuer = role.issuer;
+  const login = issuer.kind !== 'sso' ? undefined : watchSsoLogin({
+    key: issuer.ssoSession ?? issuer.startUrl,
+    logger,
+    onNewLogin: () => {
+      if (refresher.status().consecutiveFailures > 0) void refresher.refreshNow();
+    },
+  });
 
   return {
     role,
@@ -131,6 +152,7 @@ export function createRoleRuntime(role: ResolvedRole, deps: RuntimeDeps): RoleRu
       listener = passed === undefined ? await listen(app, role.port, role.host, logger) : await serveOnSockets(app, passed);
       return listener;
     },
+    ssoLogin: () => login?.current(),
     tokenCount() {
       return imdsTokenCount(app);
     },
@@ -140,6 +162,7 @@ export function createRoleRuntime(role: ResolvedRole, deps: RuntimeDeps): RoleRu
     async close() {
       // Stop accepting and let in-flight requests finish before the refresher stops.
       await (listener === undefined ? app.close() : listener.close());
+      login?.stop();
       refresher.stop();
     },
   };

@@ -127,9 +127,23 @@ export function imdsTokenCount(app: FastifyInstance): number {
   return tokenCounts.get(app)?.() ?? 0;
 }
 
+/** Every path the app answers for its one role, credential documents included. */
+function routesOf(opts: ImdsAppOptions, log: FastifyBaseLogger): ReturnType<typeof buildRouteTable> {
+  const { source, clock } = opts;
+  const documents = createCredentialDocuments(source.identity);
+  const credentialDeps = { source, clock, documents, log };
+  return buildRouteTable({
+    identity: source.identity,
+    instance: describeInstance(source.identity, opts.startedAtMs ?? clock.now(), process.arch),
+    legacyCredential: createCredentialAnswer(credentialDeps, 'legacy'),
+    extendedCredential: createCredentialAnswer(credentialDeps, 'extended'),
+    containerCredential: opts.containerToken === undefined ? undefined : createCredentialAnswer(credentialDeps, 'container'),
+  });
+}
+
 /** Builds the app; its token store's sweep timer is cancelled when the app closes. */
 export function buildImdsApp(opts: ImdsAppOptions): FastifyInstance {
-  const { source, clock } = opts;
+  const { clock } = opts;
   const app: FastifyInstance = opts.logger
     ? Fastify({ ...fastifyOptions(), loggerInstance: opts.logger })
     : Fastify({ ...fastifyOptions(), logger: false });
@@ -143,15 +157,7 @@ export function buildImdsApp(opts: ImdsAppOptions): FastifyInstance {
   app.addHook('onClose', async () => tokens.close());
   tokenCounts.set(app, () => tokens.size());
 
-  const documents = createCredentialDocuments(source.identity);
-  const credentialDeps = { source, clock, documents, log: app.log };
-  const routes = buildRouteTable({
-    identity: source.identity,
-    instance: describeInstance(source.identity, opts.startedAtMs ?? clock.now(), process.arch),
-    legacyCredential: createCredentialAnswer(credentialDeps, 'legacy'),
-    extendedCredential: createCredentialAnswer(credentialDeps, 'extended'),
-    containerCredential: opts.containerToken === undefined ? undefined : createCredentialAnswer(credentialDeps, 'container'),
-  });
+  const routes = routesOf(opts, app.log);
   const policy = {
     allowedHosts: new Set((opts.allowedHosts ?? []).map((name) => name.toLowerCase())),
     allowForwarded: opts.allowForwarded ?? false,

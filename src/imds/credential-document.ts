@@ -23,8 +23,9 @@ export function serialiseContainerCredential(credential: Credential, identity: R
     SecretAccessKey: credential.secretAccessKey,
     Token: credential.sessionToken,
     Expiration: toImdsTimestamp(credential.expiresAtMs),
-    RoleArn: identity.roleArn,
-    AccountId: identity.accountId,
+    // Empty where nothing true is known (a profile served directly): left out (issue 13).
+    ...(identity.roleArn === '' ? {} : { RoleArn: identity.roleArn }),
+    ...(identity.accountId === '' ? {} : { AccountId: identity.accountId }),
   });
 }
 
@@ -66,7 +67,7 @@ export function createCredentialDocuments(identity: RoleIdentity): CredentialDoc
 
   return {
     legacy: cachedBy((credential) => serialiseCredential(credential)),
-    extended: cachedBy((credential) => serialiseCredential(credential, identity.accountId)),
+    extended: cachedBy((credential) => serialiseCredential(credential, identity.accountId === '' ? undefined : identity.accountId)),
     container: cachedBy((credential) => serialiseContainerCredential(credential, identity), JSON_TYPE),
   };
 }

@@ -8,7 +8,7 @@
 import type { Logger } from 'pino';
 import { isoTime as iso, type Clock } from '../clock.js';
 import { keyIdTail, type Credential, type CredentialResult, type CredentialSource, type RoleIdentity } from '../credentials.js';
-import { TIME_SYNC_HINT } from './clock-skew.js';
+import { TIME_SYNC_HINT } from '../system/time-sync.js';
 import { classifyStsFailure, type FailureContext } from './classify.js';
 import { isServable } from './policy.js';
 import {
@@ -122,7 +122,9 @@ class RefresherShell implements Refresher {
     onAttempt?.({ ok: false, code: error.code, durationMs: nowMs - startedMs });
     const { current, failures, nextAtMs } = this.state;
     const serving = isServable(current, nowMs);
-    logger.warn({
+    // Offline is said once; the retries until the network returns are quiet.
+    const quiet = error.code === 'IMDSD_ERR_OFFLINE' && failures > 1;
+    logger[quiet ? 'debug' : 'warn']({
       event: 'refresh-failed', role: this.role, code: error.code, hint: error.hint, failures,
       nextRetryAt: iso(nextAtMs), servingUntil: serving ? iso(current?.expiresAtMs) : undefined,
     }, serving ? `${error.message}; still serving the last good credential` : error.message);

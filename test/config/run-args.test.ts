@@ -41,7 +41,7 @@ t.test('bad flags name the flag and the fix', async (t) => {
     [['--port', 'abc'], /--port must be integer/],
     [['--port', '70000'], /--port must be <= 65535/],
     [['--duration', '100'], /--duration must be >= 900/],
-    [['--duration', '50000'], /--duration must be <= 43200/],
+    [['--duration', '200000'], /--duration must be <= 129600/],
     [['--role-arn', 'arn:aws:s3:::bucket'], /--role-arn must match pattern/],
     [['--region', 'moon'], /--region must match pattern/],
     [['--log-level', 'loud'], /--log-level must be one of fatal, error/],
@@ -77,6 +77,8 @@ t.test('security flags map to the role and repeat', async (t) => {
   }, 'all of them');
   const error = await configError(t, ['--role-arn', ARN, '--host', '0.0.0.0']);
   t.match(error.message, /--host 0\.0\.0\.0 is not loopback.*--allow-cidr/, 'a wide host without --allow-cidr names both flags');
+  const linkLocal = await configFromFlags(parseRunArgs(['--role-arn', ARN, '--port', '80', '--link-local']), {});
+  t.same(linkLocal.roles[0], { roleArn: ARN, port: 80, linkLocal: true }, 'issue 14: --link-local is a role setting');
   const badUid = await configError(t, ['--role-arn', ARN, '--allow-uid', 'bob']);
   t.match(badUid.message, /--allow-uid must be integer/, 'uids are numbers');
 });

@@ -44,6 +44,18 @@ t.test('the hook runs with the notice in IMDSD_* variables', async (t) => {
   t.equal(await waitForFile(out), 'dev 2026-11-21T12:00:00.000Z 540 IMDSD_ERR_STS_UNAVAILABLE [check the network]\n', 'every field');
 });
 
+t.test('an SSO login notice names its session in IMDSD_SSO_SESSION (issue 13)', async (t) => {
+  const out = join(mkdtempSync(join(tmpdir(), 'imdsd-hook-')), 'hook.txt');
+  const hook = `echo "[$IMDSD_SSO_SESSION] $IMDSD_ERROR_CODE $IMDSD_HINT" > ${out}`;
+  createNotifier({ platform: 'linux', desktop: false, logger, env: process.env, hook })({
+    ...NOTICE, code: 'IMDSD_ERR_SSO_LOGIN_REQUIRED', hint: 'run `aws sso login --sso-session corp`', ssoSession: 'corp',
+  });
+  t.equal(await waitForFile(out), '[corp] IMDSD_ERR_SSO_LOGIN_REQUIRED run `aws sso login --sso-session corp`\n', 'the session and the command');
+  const other = join(mkdtempSync(join(tmpdir(), 'imdsd-hook-')), 'hook.txt');
+  createNotifier({ platform: 'linux', desktop: false, logger, env: process.env, hook: `echo "[$IMDSD_SSO_SESSION]" > ${other}` })(NOTICE);
+  t.equal(await waitForFile(other), '[]\n', 'empty for other notices');
+});
+
 t.test('desktop notifications: notify-send on Linux, osascript on macOS', async (t) => {
   const linux = captureCommand('notify-send');
   createNotifier({ platform: 'linux', desktop: true, logger, env: process.env })(NOTICE);

@@ -43,6 +43,16 @@ export interface FixtureOptions {
   readonly region?: string;
   readonly sessionName: string;
   readonly extraArgs?: readonly string[];
+  /**
+   * Serve a profile instead of DEFAULT_ROLE_ARN (issue 13): the daemon's arguments and
+   * environment, given the local STS, the name it serves and the ARN STS reports.
+   */
+  readonly profile?: (sts: StsServer) => Promise<{
+    readonly args: readonly string[];
+    readonly env: NodeJS.ProcessEnv;
+    readonly roleName: string;
+    readonly expectedArn: string;
+  }>;
 }
 
 /** Only the client's PATH: /usr/bin first, so no shim of another install can answer. */
@@ -52,15 +62,17 @@ export async function startInteropFixture(t: { teardown(fn: () => unknown): void
   const region = options.region ?? 'us-east-1';
   const sts = await startStsServer();
   t.teardown(() => sts.close());
-  const daemonEnv = cleanEnv({
+  const profile = await options.profile?.(sts);
+  const daemonEnv = profile?.env ?? cleanEnv({
     AWS_ACCESS_KEY_ID: DEFAULT_USER.accessKeyId,
     AWS_SECRET_ACCESS_KEY: DEFAULT_USER.secretAccessKey,
     AWS_ENDPOINT_URL_STS: sts.url,
   });
   const daemon = await startDaemonProcess([
-    '--role-arn', DEFAULT_ROLE_ARN, '--port', '0', '--region', region, '--session-name', options.sessionName,
+    ...(profile?.args ?? ['--role-arn', DEFAULT_ROLE_ARN]), '--port', '0', '--region', region, '--session-name', options.sessionName,
     ...(options.extraArgs ?? []),
   ], daemonEnv);
+  const roleName = profile?.roleName ?? 'dev';
   t.teardown(() => daemon.stop());
   const control = await daemon.waitFor((line) => line.event === 'control');
   const port = daemon.port;
@@ -84,7 +96,7 @@ export async function startInteropFixture(t: { teardown(fn: () => unknown): void
       method: 'PUT', headers: { 'x-aws-ec2-metadata-token-ttl-seconds': '60' },
     })).body.text();
     const base = extended ? 'security-credentials-extended' : 'security-credentials';
-    const res = await request(`http://127.0.0.1:${port}/latest/meta-data/iam/${base}/dev`, {
+    const res = await request(`http://127.0.0.1:${port}/latest/meta-data/iam/${base}/${roleName}`, {
       headers: { 'x-aws-ec2-metadata-token': token },
     });
     if (res.statusCode !== 200) throw new Error(`the daemon answered ${res.statusCode}: ${await res.body.text()}`);
@@ -98,7 +110,7 @@ export async function startInteropFixture(t: { teardown(fn: () => unknown): void
     port,
     controlSocket: String(control.path),
     region,
-    expectedArn: `${ASSUMED_ROLE_PREFIX}${options.sessionName}`,
+    expectedArn: profile?.expectedArn ?? `${ASSUMED_ROLE_PREFIX}${options.sessionName}`,
     clientEnv: (extra = {}) => cleanEnv({ PATH: CLIENT_PATH, ...extra }),
     imdsdEnv,
     servedCredential,

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
+import { listenLoopback } from './loopback-server.js';
 import { parseSigV4, SigV4FormatError, verifySigV4, type WireRequest } from './sigv4.js';
 import { StsError, StsState, type Principal } from './sts-state.js';
 import { assumeRoleXml, errorXml, getCallerIdentityXml, getSessionTokenXml, MALFORMED_BODY } from './sts-xml.js';
@@ -44,7 +44,6 @@ export async function startStsServer(options: StsServerOptions = {}): Promise<Au
   const calls: StsCall[] = [];
   const queue: StsFault[] = [];
   let faultMode: ((call: { action: string }) => StsFault | undefined) | undefined;
-  const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   let closed = false;
 
@@ -199,34 +198,25 @@ export async function startStsServer(options: StsServerOptions = {}): Promise<Au
     });
     req.on('end', () => handle(req, res, Buffer.concat(chunks)));
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('fake STS: no TCP address');
+  const listener = await listenLoopback(server, 'fake STS');
 
   return {
-    url: `http://127.0.0.1:${address.port}`,
+    url: listener.url,
     calls,
     injectFaults: (...faults) => void queue.push(...faults),
     setFaultMode: (fn) => void (faultMode = fn),
     addUser: (akid, secret, arn) => state.addUser(akid, secret, arn),
     addRole: (arn, opts) => state.addRole(arn, opts),
     revoke: (akid) => state.revoke(akid),
+    addSession: (creds, arn) => state.addSession(creds, arn),
+    newCredentials: (expiresAtMs) => state.newCredentials(expiresAtMs),
     issuedSecrets: () => state.issuedSecrets(),
     close: async () => {
       if (closed) return;
       closed = true;
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
-      const done = new Promise<void>((resolve) => server.close(() => resolve()));
-      for (const socket of sockets) socket.destroy();
-      await done;
+      await listener.close();
     },
   };
 }

@@ -138,6 +138,36 @@ export class StsState {
     });
   }
 
+  /**
+   * Accepts credentials another service issued (the local SSO portal's role credentials)
+   * as an assumed-role session of `arn`, until they expire.
+   */
+  addSession(creds: IssuedCredentials, arn: string): void {
+    const account = IAM_ARN.exec(arn)?.[1];
+    if (account === undefined) throw new Error(`fake STS: not an STS principal ARN: ${arn}`);
+    this.issued.push(creds);
+    this.keys.set(creds.accessKeyId, {
+      secretAccessKey: creds.secretAccessKey,
+      sessionToken: creds.sessionToken,
+      expiresAtMs: creds.expiresAtMs,
+      principal: {
+        accessKeyId: creds.accessKeyId, arn, userId: `AROA${randomString(UPPER_ALNUM, 17)}:${arn.split('/').pop() ?? ''}`,
+        account, longTerm: false, assumedRole: true,
+      },
+    });
+  }
+
+  /** Fresh random credentials of the real shapes. */
+  newCredentials(expiresAtMs: number): IssuedCredentials {
+    return {
+      accessKeyId: `ASIA${randomString(UPPER_ALNUM, 16)}`,
+      secretAccessKey: randomString(SECRET_CHARS, 40),
+      // Real tokens start with this (base64 of a protobuf header) and run to several hundred chars.
+      sessionToken: `IQoJb3JpZ2luX2VjE${randomBytes(330).toString('base64')}`,
+      expiresAtMs,
+    };
+  }
+
   revoke(accessKeyId: string): void {
     this.revoked.add(accessKeyId);
   }
@@ -149,14 +179,8 @@ export class StsState {
 
   private issue(principal: Principal, lifetimeSec: number): IssuedCredentials {
     const now = this.opts.now();
-    const creds: IssuedCredentials = {
-      accessKeyId: `ASIA${randomString(UPPER_ALNUM, 16)}`,
-      secretAccessKey: randomString(SECRET_CHARS, 40),
-      // Real tokens start with this (base64 of a protobuf header) and run to several hundred chars.
-      sessionToken: `IQoJb3JpZ2luX2VjE${randomBytes(330).toString('base64')}`,
-      // Whole seconds, so what the client reads in <Expiration> is exactly when the key stops working.
-      expiresAtMs: Math.floor(now / 1000) * 1000 + (this.opts.lifetimeSec ?? lifetimeSec) * 1000,
-    };
+    // Whole seconds, so what the client reads in <Expiration> is exactly when the key stops working.
+    const creds = this.newCredentials(Math.floor(now / 1000) * 1000 + (this.opts.lifetimeSec ?? lifetimeSec) * 1000);
     this.issued.push(creds);
     this.keys.set(creds.accessKeyId, {
       secretAccessKey: creds.secretAccessKey,

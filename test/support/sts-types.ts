@@ -58,6 +58,10 @@ export interface StsServer {
   setFaultMode(fn: ((call: { action: string }) => StsFault | undefined) | undefined): void;
   addUser(accessKeyId: string, secretAccessKey: string, arn: string): void;
   addRole(roleArn: string, opts?: { maxSessionDurationSec?: number; trusted?: string[] }): void;
+  /** Accept credentials issued elsewhere (the local SSO portal) as the session `arn`. */
+  addSession(creds: { accessKeyId: string; secretAccessKey: string; sessionToken: string; expiresAtMs: number }, arn: string): void;
+  /** Random credentials of the real shapes, expiring at `expiresAtMs`. */
+  newCredentials(expiresAtMs: number): { accessKeyId: string; secretAccessKey: string; sessionToken: string; expiresAtMs: number };
   /** Revoke a long-term key or an issued session key (subsequent use -> InvalidClientTokenId). */
   revoke(accessKeyId: string): void;
   /** Stops listening and destroys every open socket, hanging ones included. */

@@ -2,7 +2,7 @@
  * `imdsd status` as people read it: one block per role with the expiry as a countdown
  * and a bar of remaining lifetime. Pure: takes the status document and the time.
  */
-import type { DaemonStatus, RoleStatus } from '../../contract/control-api.js';
+import type { DaemonStatus, RoleStatus, SsoLoginStatus } from '../../contract/control-api.js';
 
 const BAR_WIDTH = 20;
 
@@ -36,10 +36,23 @@ function offset(ms: number | undefined): string {
   return `${sign}${(Math.abs(ms) / 1000).toFixed(1)}s against STS${Math.abs(ms) > 60_000 ? '  (!) local clock is off: enable time sync' : ''}`;
 }
 
+/** The login behind an SSO role: time left, or that the SDK renews it. */
+function ssoLines(login: SsoLoginStatus | undefined, nowMs: number): string[] {
+  if (login === undefined) return [];
+  const left = login.endsAt === undefined
+    ? `none in the cache: run \`${login.command}\``
+    : login.renewable === true
+      ? `renewed by the SDK (token ${relative(login.endsAt, nowMs)})`
+      : `${countdown(Date.parse(login.endsAt) - nowMs)} left (${login.endsAt})${Date.parse(login.endsAt) - nowMs < 30 * 60_000 ? `  (!) run \`${login.command}\`` : ''}`;
+  return [`  sso login     ${login.session}: ${left}`];
+}
+
 function roleBlock(role: RoleStatus, nowMs: number): string[] {
   const lines = [
     `${role.roleName}  (${role.state})`,
-    `  role          ${role.roleArn}`,
+    ...(role.roleArn === '' ? [] : [`  role          ${role.roleArn}`]),
+    ...(role.source === undefined ? [] : [`  source        ${role.source}`]),
+    ...ssoLines(role.ssoLogin, nowMs),
     `  endpoint      ${role.port === undefined ? 'not listening' : `http://localhost:${role.port}/  [${role.addresses.join(', ')}]`}`,
   ];
   if (role.expiresAt !== undefined && role.issuedAt !== undefined) {

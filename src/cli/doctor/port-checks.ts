@@ -3,7 +3,7 @@
  * amazon-ec2-metadata-mock, which uses the same default port 1338. SDKs would then get
  * another service's answers, or none.
  */
-import { DEFAULT_IMDS_PORT } from './endpoint.js';
+import { DEFAULT_IMDS_PORT } from '../../contract/paths.js';
 import { ok, problem, runGuarded, type Finding } from './finding.js';
 import type { Situation } from './situation.js';
 
@@ -16,6 +16,10 @@ async function portCheck(s: Situation): Promise<Finding[]> {
   }
   if (s.status !== undefined && owner.pid === s.status.pid) {
     return [ok('port-owner', `port ${port} is held by imdsd (pid ${owner.pid}${ours === undefined ? '' : `, role ${ours.roleName}`})`)];
+  }
+  // Link-local mode (issue 14): systemd's socket unit holds port 80 too and passes it on.
+  if (ours?.linkLocal === true && owner.pid === 1) {
+    return [ok('port-owner', `port ${port} is held by systemd (imdsd-link-local.socket), which passes it to imdsd (role ${ours.roleName})`)];
   }
   if (/(^|\/)systemd\b/.test(owner.command)) {
     // imdsd.socket: systemd keeps the port and starts the daemon on the next connection.

@@ -12,10 +12,11 @@ import { imdsChecks } from './imds-checks.js';
 import { portChecks } from './port-checks.js';
 import { proxyChecks } from './proxy-checks.js';
 import { sharedFileChecks } from './shared-file-checks.js';
+import { ssoSessionChecks } from './sso-session-checks.js';
 import { inspect, type DoctorOptions, type Situation } from './situation.js';
 
 const GROUPS: ReadonlyArray<(s: Situation) => Promise<Finding[]>> = [
-  daemonChecks, imdsChecks, envChecks, proxyChecks, sharedFileChecks, cacheChecks, clockChecks, portChecks,
+  daemonChecks, ssoSessionChecks, imdsChecks, envChecks, proxyChecks, sharedFileChecks, cacheChecks, clockChecks, portChecks,
 ];
 
 export async function runDoctor(deps: DoctorDeps, options: DoctorOptions): Promise<Finding[]> {

@@ -9,7 +9,7 @@ import { delimiter, isAbsolute, resolve } from 'node:path';
 /** Copied when set: which profile and files, which endpoint, which proxy, which CAs. */
 const COPIED = [
   'AWS_PROFILE', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_REGION', 'AWS_DEFAULT_REGION',
-  'AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_STS', 'NODE_EXTRA_CA_CERTS',
+  'AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_STS', 'AWS_ENDPOINT_URL_SSO', 'AWS_ENDPOINT_URL_SSO_OIDC', 'NODE_EXTRA_CA_CERTS',
   'HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'NO_PROXY', 'no_proxy',
 ] as const;
 

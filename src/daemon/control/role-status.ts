@@ -3,8 +3,20 @@
  * contract's `RoleStatus`, which `imdsd status`, `/healthz` and doctor read).
  */
 import { isoTime as iso } from '../../clock.js';
-import { containerCredentialsPath, type RoleStatus } from '../../contract/control-api.js';
+import { containerCredentialsPath, type RoleStatus, type SsoLoginStatus } from '../../contract/control-api.js';
 import type { RoleRuntime } from '../role-runtime.js';
+
+function ssoLoginStatus(runtime: RoleRuntime): SsoLoginStatus | undefined {
+  const { issuer } = runtime.role;
+  if (issuer.kind !== 'sso') return undefined;
+  const login = runtime.ssoLogin();
+  return {
+    session: issuer.ssoSession ?? issuer.startUrl,
+    command: issuer.loginCommand,
+    endsAt: iso(login?.endsAtMs),
+    renewable: login?.renewable,
+  };
+}
 
 export function roleStatus(runtime: RoleRuntime): RoleStatus {
   const status = runtime.refresher.status();
@@ -28,5 +40,8 @@ export function roleStatus(runtime: RoleRuntime): RoleStatus {
     durationSec: status.durationSec,
     usesMfa: runtime.mfa !== undefined,
     mfaSessionExpiresAt: iso(runtime.mfa?.expiresAtMs()),
+    source: runtime.role.issuer.kind,
+    ssoLogin: ssoLoginStatus(runtime),
+    linkLocal: runtime.role.linkLocal,
   };
 }

@@ -62,7 +62,7 @@ t.test('bad flags are configuration errors naming the flag', async (t) => {
     [['--config', '/nonexistent/imdsd.json'], /\/nonexistent\/imdsd.json: cannot be read/],
     [['--platform', 'windows'], /^imdsd install: --platform must be linux or macos, not "windows"/],
     [['--print', '--dry-run'], /--print and --dry-run cannot be combined/],
-    [['--user', 'ci'], /--user only goes with --system/],
+    [['--user', 'ci'], /--user only goes with --system or --link-local/],
   ];
   for (const [argv, message] of cases) {
     await t.rejects(parseInstallArgs(argv, {}, '/'), { code: 'IMDSD_ERR_CONFIG', message }, argv.join(' '));

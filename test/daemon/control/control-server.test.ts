@@ -10,13 +10,14 @@ const NOW = Date.parse('2026-11-22T10:00:00Z');
 /** A runtime with only what the control API reads. */
 function fakeRuntime(roleName: string, refreshNow: () => Promise<unknown>): RoleRuntime {
   return {
-    role: { identity: { roleName, roleArn: `arn:aws:iam::123456789012:role/${roleName}`, region: 'us-east-1' } },
+    role: { identity: { roleName, roleArn: `arn:aws:iam::123456789012:role/${roleName}`, region: 'us-east-1' }, issuer: { kind: 'assume-role' } },
     refresher: {
       refreshNow,
       status: () => ({ state: 'fresh', consecutiveFailures: 0 }),
       get: refreshNow,
     },
     mfa: undefined,
+    ssoLogin: () => undefined,
     endpoint: () => ({ port: 1338, addresses: ['127.0.0.1'] }),
   } as unknown as RoleRuntime;
 }

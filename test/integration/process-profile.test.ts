@@ -1,0 +1,75 @@
+/**
+ * Issue 13: a credential_process profile served directly by the running daemon. When the
+ * process starts to fail (exits non-zero, prints junk, a past Expiration, none at all)
+ * each refresh reports its own code and hint, the daemon keeps running, and clients keep
+ * getting the last good credential while it is valid.
+ */
+import { execFile } from 'node:child_process';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import t from 'tap';
+import { request } from 'undici';
+import { CLI, cleanEnv, startDaemonProcess } from '../support/daemon-process.js';
+
+const env = cleanEnv();
+const home = env.HOME ?? '';
+mkdirSync(join(home, '.aws'), { recursive: true, mode: 0o700 });
+const modeFile = join(home, 'mode');
+const expires = new Date(Date.now() + 3_600_000).toISOString();
+const outputs: Record<string, string> = {
+  good: JSON.stringify({ Version: 1, AccessKeyId: 'ASIAPROCESSGOOD00001', SecretAccessKey: 'secret', SessionToken: 'token', Expiration: expires }),
+  junk: 'Traceback (most recent call last):',
+  past: JSON.stringify({ Version: 1, AccessKeyId: 'ASIAPROCESSPAST00001', SecretAccessKey: 's', SessionToken: 't', Expiration: '2020-01-01T00:00:00Z' }),
+  noexp: JSON.stringify({ Version: 1, AccessKeyId: 'AKIAPROCESSLONG00001', SecretAccessKey: 's', SessionToken: 't' }),
+};
+for (const [mode, text] of Object.entries(outputs)) writeFileSync(join(home, `${mode}.out`), text);
+const script = join(home, 'creds.sh');
+writeFileSync(script, `#!/bin/sh\nmode=$(cat ${modeFile})\nif [ "$mode" = fail ]; then echo "vault: sealed" >&2; exit 2; fi\ncat ${home}/$mode.out\n`);
+chmodSync(script, 0o700);
+writeFileSync(modeFile, 'good');
+writeFileSync(join(home, '.aws', 'config'), `[profile ci]\ncredential_process = ${script}\n`, { mode: 0o600 });
+const socket = join(home, 'control.sock');
+const daemon = await startDaemonProcess(['--profile', 'ci', '--role-name', 'ci', '--port', '0', '--control-socket', socket], env);
+t.teardown(() => daemon.stop());
+
+async function served(): Promise<{ status: number; key: unknown }> {
+  const token = await (await request(`http://127.0.0.1:${daemon.port}/latest/api/token`, {
+    method: 'PUT', headers: { 'x-aws-ec2-metadata-token-ttl-seconds': '60' },
+  })).body.text();
+  const res = await request(`http://127.0.0.1:${daemon.port}/latest/meta-data/iam/security-credentials/ci`, { headers: { 'x-aws-ec2-metadata-token': token } });
+  const body = (await res.body.json()) as Record<string, unknown>;
+  return { status: res.statusCode, key: body.AccessKeyId };
+}
+
+function refresh(): Promise<{ code: number; out: string }> {
+  return new Promise((resolve) => {
+    const child = execFile(process.execPath, [CLI, 'refresh', '--control-socket', socket], { env, timeout: 20_000 }, (error, stdout, stderr) => {
+      resolve({ code: error === null ? 0 : (child.exitCode ?? 1), out: `${stdout}${stderr}` });
+    });
+  });
+}
+
+t.test('the process\'s credential is served under --role-name', async (t) => {
+  t.same(await served(), { status: 200, key: 'ASIAPROCESSGOOD00001' }, 'served');
+});
+
+t.test('each failure has its code and hint, and the last good credential stays served', async (t) => {
+  const cases: Array<[string, string, RegExp]> = [
+    ['fail', 'IMDSD_ERR_PROCESS_FAILED', /exited with 2: vault: sealed/],
+    ['junk', 'IMDSD_ERR_PROCESS_OUTPUT', /not JSON/],
+    ['past', 'IMDSD_ERR_PROCESS_EXPIRED', /2020-01-01T00:00:00.000Z, too soon to serve/],
+    ['noexp', 'IMDSD_ERR_PROCESS_NO_EXPIRATION', /IMDS serves only credentials that expire/],
+  ];
+  for (const [mode, code, message] of cases) {
+    writeFileSync(modeFile, mode);
+    const result = await refresh();
+    t.equal(result.code, 1, `${mode}: imdsd refresh reports a failure`);
+    t.match(result.out, code, `${mode}: ${code}`);
+    t.match(result.out, message, `${mode}: the message`);
+    t.same(await served(), { status: 200, key: 'ASIAPROCESSGOOD00001' }, `${mode}: the last good credential is still served`);
+  }
+  t.equal(daemon.child.exitCode, null, 'the daemon keeps running');
+  const logged = daemon.lines.filter((line) => line.event === 'refresh-failed').map((line) => line.code);
+  t.same(logged, cases.map(([, code]) => code), 'one log line per failure, with its code');
+  t.ok(daemon.lines.filter((line) => line.event === 'refresh-failed').every((line) => typeof line.hint === 'string'), 'each with a hint');
+});
