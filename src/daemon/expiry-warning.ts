@@ -98,8 +98,8 @@ export function watchExpiry(options: ExpiryWarningOptions): ExpiryWatch {
 
   /**
    * Warns while refreshes still succeed, once per threshold crossed (issue 13). A login
-   * the SDK renews by itself ends when IAM Identity Center says so, which the cache does
-   * not record: that end shows as a failed refresh and the usual warning.
+   * the SDK renews by itself has no known end until a renewal is refused (sso-renewal.ts
+   * then reports it as not renewable).
    */
   function checkSso(role: WatchedRole, nowMs: number): void {
     const login = role.ssoLogin?.();

@@ -16,6 +16,7 @@ import type { Metrics } from './metrics.js';
 import type { ResolvedRole } from './resolve-role.js';
 import { createIssue } from './role-issuer.js';
 import { watchSsoLogin, type SsoLogin } from './sso-login.js';
+import { watchSsoRenewal, type SsoRenewal } from './sso-renewal.js';
 
 /** Each STS call fails after this long: a hung connection never stalls refreshing. */
 export const STS_DEADLINE_MS = 10_000;
@@ -115,13 +116,21 @@ export function createRoleRuntime(role: ResolvedRole, deps: RuntimeDeps): RoleRu
   let listener: Listener | undefined;
   // A new login in the SSO cache ends a failure at once (issue 13): no waiting for a retry.
   const issuer = role.issuer;
+  let renewal: SsoRenewal | undefined;
   const login = issuer.kind !== 'sso' ? undefined : watchSsoLogin({
     key: issuer.ssoSession ?? issuer.startUrl,
     logger,
     onNewLogin: () => {
+      renewal?.arm();
       if (refresher.status().consecutiveFailures > 0) void refresher.refreshNow();
     },
   });
+  renewal = login === undefined ? undefined : watchSsoRenewal({ clock: deps.clock, login, refresh: () => refresher.refreshNow() });
+  /** A login whose renewal was refused is one that cannot be renewed: it ends with its token. */
+  const ssoLogin = (): SsoLogin | undefined => {
+    const current = login?.current();
+    return current === undefined || renewal?.refused() !== true ? current : { ...current, renewable: false };
+  };
 
   return {
     role,
@@ -135,7 +144,7 @@ export function createRoleRuntime(role: ResolvedRole, deps: RuntimeDeps): RoleRu
       listener = await listen(app, role.port, role.host, logger);
       return listener;
     },
-    ssoLogin: () => login?.current(),
+    ssoLogin,
     tokenCount() {
       return imdsTokenCount(app);
     },
@@ -146,6 +155,7 @@ export function createRoleRuntime(role: ResolvedRole, deps: RuntimeDeps): RoleRu
       // Stop accepting and let in-flight requests finish before the refresher stops.
       await (listener === undefined ? app.close() : listener.close());
       login?.stop();
+      renewal?.stop();
       refresher.stop();
     },
   };
