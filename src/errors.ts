@@ -15,6 +15,7 @@ export const ERRORS = {
   IMDSD_ERR_CONFIG: { status: 500, summary: 'the configuration is invalid' },
   IMDSD_ERR_PORT_IN_USE: { status: 500, summary: 'the listening port is already taken' },
   IMDSD_ERR_LISTEN: { status: 500, summary: 'the listener could not be opened' },
+  IMDSD_ERR_SOCKET_ACTIVATION: { status: 500, summary: 'the sockets passed by the service manager cannot be used' },
   IMDSD_ERR_NO_CREDENTIAL_YET: { status: 503, summary: 'no credential has been obtained yet' },
   IMDSD_ERR_CREDENTIAL_EXPIRED: { status: 503, summary: 'the last credential expired and refreshing it is failing' },
   IMDSD_ERR_STS_THROTTLED: { status: 503, summary: 'STS is throttling requests' },

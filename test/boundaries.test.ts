@@ -40,7 +40,7 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   system: ['.'],
   config: ['.', 'contract'],
   imds: ['.', 'contract'],
-  refresher: ['.', 'contract'],
+  refresher: ['.', 'contract', 'system'],
   daemon: ['.', 'contract', 'config', 'system', 'imds', 'refresher'],
   cli: ['.', 'contract', 'config', 'system'],
 };

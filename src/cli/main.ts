@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isImdsdError } from '../errors.js';
 import type { CommandContext } from './commands/context.js';
-import { EXIT } from '../contract/exit-codes.js';
+import { EXIT, exitCodeOf } from '../contract/exit-codes.js';
 import { USAGE } from './usage.js';
 
 type ClientCommand = (argv: string[], ctx: CommandContext) => Promise<number>;
@@ -27,9 +27,7 @@ const CLIENT_COMMANDS: Record<string, () => Promise<ClientCommand>> = {
 
 function fail(error: unknown): never {
   if (isImdsdError(error)) {
-    const code = error.code === 'IMDSD_ERR_CONFIG'
-      ? EXIT.CONFIG
-      : error.code === 'IMDSD_ERR_PORT_IN_USE' || error.code === 'IMDSD_ERR_CONTROL_IN_USE' ? EXIT.PORT_IN_USE : EXIT.FAILURE;
+    const code = exitCodeOf(error.code);
     process.stderr.write(`imdsd: ${error.message}${error.hint === undefined ? '' : ` (fix: ${error.hint})`}\n`);
     process.exit(code);
   }
@@ -59,6 +57,12 @@ async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   const client = command === undefined ? undefined : CLIENT_COMMANDS[command];
   if (client !== undefined) {
+    const { COMMAND_HELP, renderCommandHelp, wantsHelp } = await import('./commands/command-help.js');
+    const help = COMMAND_HELP[command ?? ''];
+    if (help !== undefined && wantsHelp(rest)) {
+      process.stdout.write(renderCommandHelp(command ?? '', help));
+      return;
+    }
     process.exitCode = await (await client())(rest, clientContext());
     return;
   }

@@ -7,12 +7,10 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { readFile } from 'node:fs/promises';
 import schema from '../../schema/config.schema.json' with { type: 'json' };
 import { isIP } from 'node:net';
+import { DEFAULT_IMDS_PORT } from '../contract/paths.js';
 import { ImdsdError } from '../errors.js';
+import { isLoopback } from '../loopback.js';
 
-/** Loopback as an address or a name: binding there exposes nothing beyond this machine. */
-export function isLoopbackAddress(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
-}
 
 function isCidr(value: string): boolean {
   const [network = '', prefix = ''] = value.split('/');
@@ -57,7 +55,7 @@ export interface DaemonConfig {
 
 export const DEFAULTS = {
   /** The IMDS port of the first role; further roles in a file must name theirs. */
-  port: 1338,
+  port: DEFAULT_IMDS_PORT,
   logLevel: 'info' as LogLevel,
   /** Seconds between periodic checks (missed timers, sleep/wake, clock steps). */
   tickSec: 30,
@@ -146,7 +144,7 @@ export function checkConfig(raw: unknown, where: string, name: FieldNamer): Chec
       if (raw.roles.length > 1 && role.port === undefined) {
         problems.push(`${name(`/roles/${i}`, 'port')} is required when several roles are configured (fix: give each role its own port)`);
       }
-      if (role.host !== undefined && !isLoopbackAddress(role.host) && (role.allowCidrs ?? []).length === 0) {
+      if (role.host !== undefined && !isLoopback(role.host) && (role.allowCidrs ?? []).length === 0) {
         problems.push(`${name(`/roles/${i}`, 'host')} ${role.host} is not loopback: anyone who can reach it would get the credential (fix: also give ${name(`/roles/${i}`, 'allowCidrs')} with the client networks, e.g. 172.17.0.0/16)`);
       }
       for (const cidr of role.allowCidrs ?? []) {

@@ -30,3 +30,14 @@ export function controlSocketPath(env: NodeJS.ProcessEnv, home: string, explicit
 export function containerTokenPath(controlSocketPath: string): string {
   return join(dirname(controlSocketPath), TOKEN_FILE_NAME);
 }
+
+/**
+ * The secret IMDSv2 tokens are signed with (src/imds/signed-token.ts): kept beside the
+ * control socket like the ECS token and reused the same way, so a restarted daemon accepts
+ * the tokens its predecessor issued. The unit's RuntimeDirectoryPreserve=restart keeps both.
+ */
+export const TOKEN_KEY_FILE_NAME = 'imds-token-key';
+
+export function tokenKeyPath(controlSocketPath: string): string {
+  return join(dirname(controlSocketPath), TOKEN_KEY_FILE_NAME);
+}

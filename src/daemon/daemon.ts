@@ -5,10 +5,13 @@
  */
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
-import { isLoopbackAddress, type DaemonConfig } from '../config/config.js';
+import type { DaemonConfig } from '../config/config.js';
+import { isLoopback } from '../loopback.js';
 import type { Metrics } from './metrics.js';
 import { checkKeyFilePermissions, sharedFilePaths } from './key-files.js';
+import { socketsForRoles } from './activated-listen.js';
 import { createRoleRuntime, type RoleRuntime } from './role-runtime.js';
+import type { PassedSocket } from './socket-activation.js';
 import { resolveRole, type ResolvedRole } from './resolve-role.js';
 
 /** The first fetch may take this long before the port opens anyway (it goes on behind). */
@@ -29,6 +32,10 @@ export interface DaemonDeps {
   readonly metrics?: Metrics | undefined;
   readonly containerToken?: string | undefined;
   readonly ownerUid?: number | undefined;
+  /** Signs IMDSv2 tokens so that the next daemon accepts them (see src/imds/signed-token.ts). */
+  readonly tokenSecret?: string | undefined;
+  /** Sockets systemd passed (socket activation): the first start serves on them. */
+  readonly passedSockets?: readonly PassedSocket[] | undefined;
 }
 
 async function resolveAll(config: DaemonConfig, env: NodeJS.ProcessEnv): Promise<ResolvedRole[]> {
@@ -54,18 +61,22 @@ async function firstFetch(runtime: RoleRuntime, deps: DaemonDeps): Promise<void>
   }
 }
 
-async function launch(runtimes: RoleRuntime[], deps: DaemonDeps): Promise<void> {
+/** Roles added by a reload get no passed socket: they bind their ports as without activation. */
+async function launch(runtimes: RoleRuntime[], deps: DaemonDeps, passed?: readonly PassedSocket[]): Promise<void> {
   await Promise.all(runtimes.map((runtime) => firstFetch(runtime, deps)));
-  for (const runtime of runtimes) {
-    const listener = await runtime.listen();
+  const sockets = passed === undefined
+    ? undefined
+    : await socketsForRoles(passed, runtimes.map((runtime) => ({ name: runtime.role.identity.roleName, port: runtime.role.port })));
+  for (const [i, runtime] of runtimes.entries()) {
+    const listener = await runtime.listen(sockets?.[i]);
     const { identity, host } = runtime.role;
-    if (host !== undefined && !isLoopbackAddress(host)) {
+    if (host !== undefined && !isLoopback(host)) {
       deps.logger.warn({ event: 'exposed', role: identity.roleName, host, allowCidrs: runtime.role.allowCidrs },
         `listening on non-loopback ${host}: only clients from ${runtime.role.allowCidrs.join(', ')} are served`);
     }
     deps.logger.info({
       event: 'listening', role: identity.roleName, roleArn: identity.roleArn, port: listener.port,
-      addresses: listener.addresses, imdsV1: runtime.role.imdsV1,
+      addresses: listener.addresses, imdsV1: runtime.role.imdsV1, socketActivated: sockets !== undefined,
     }, `serving ${identity.roleName}: export AWS_EC2_METADATA_SERVICE_ENDPOINT=http://localhost:${listener.port}/`);
   }
 }
@@ -74,7 +85,7 @@ async function launch(runtimes: RoleRuntime[], deps: DaemonDeps): Promise<void> 
 export async function createDaemon(config: DaemonConfig, deps: DaemonDeps): Promise<Daemon> {
   const settings = {
     clock: deps.clock, logger: deps.logger, tickSec: config.tickSec, metrics: deps.metrics, containerToken: deps.containerToken,
-    ownerUid: deps.ownerUid, env: deps.env,
+    ownerUid: deps.ownerUid, tokenSecret: deps.tokenSecret, env: deps.env,
   };
   let runtimes = (await resolveAll(config, deps.env)).map((role) => createRoleRuntime(role, settings));
 
@@ -84,7 +95,7 @@ export async function createDaemon(config: DaemonConfig, deps: DaemonDeps): Prom
     },
     async start() {
       try {
-        await launch(runtimes, deps);
+        await launch(runtimes, deps, deps.passedSockets);
       } catch (error) {
         await Promise.allSettled(runtimes.map((runtime) => runtime.close()));
         throw error;

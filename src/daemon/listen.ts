@@ -6,8 +6,9 @@
  * process: here that is an error, except where the machine has no IPv6 at all.
  */
 import type { FastifyInstance } from 'fastify';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import { DEFAULT_IMDS_PORT } from '../contract/paths.js';
 import { ImdsdError } from '../errors.js';
 import { IMDS_LIMITS } from '../imds/app.js';
 import { findPortOwner } from '../system/port-owner.js';
@@ -20,13 +21,12 @@ export interface Listener {
 }
 
 const NO_IPV6 = new Set(['EADDRNOTAVAIL', 'EAFNOSUPPORT']);
-const EC2_METADATA_MOCK_PORT = 1338;
 
 async function portError(cause: NodeJS.ErrnoException, host: string, port: number): Promise<ImdsdError> {
   if (cause.code === 'EADDRINUSE') {
     const owner = await findPortOwner(port);
     const who = owner === undefined ? 'another process' : `pid ${owner.pid} (${owner.command})`;
-    const mock = port === EC2_METADATA_MOCK_PORT ? '; 1338 is also the default port of amazon-ec2-metadata-mock' : '';
+    const mock = port === DEFAULT_IMDS_PORT ? `; ${DEFAULT_IMDS_PORT} is also the default port of amazon-ec2-metadata-mock` : '';
     return new ImdsdError('IMDSD_ERR_PORT_IN_USE', `port ${port} on ${host} is already in use by ${who}${mock}`,
       { hint: 'stop that process or choose another port with --port', cause });
   }
@@ -38,17 +38,24 @@ async function portError(cause: NodeJS.ErrnoException, host: string, port: numbe
     { hint: cause.code === 'EACCES' ? 'ports below 1024 need privileges: use a higher --port' : undefined, cause });
 }
 
-function listenSecondary(app: FastifyInstance, host: string, port: number): Promise<Server> {
+/** An http server with the limits fastify gives its own (see IMDS_LIMITS), for a listener fastify did not open. */
+export function imdsHttpServer(handler: (req: IncomingMessage, res: ServerResponse) => void): Server {
+  return createServer({ maxHeaderSize: IMDS_LIMITS.maxHeaderBytes, connectionsCheckingInterval: IMDS_LIMITS.timeoutCheckMs }, handler);
+}
+
+/** The app's timeouts and client-error handling on another server of the same app. */
+export function adoptLimits(server: Server, app: FastifyInstance): void {
   const primary = app.server;
-  // The same limits as the primary server that fastify built (see IMDS_LIMITS).
-  const server = createServer({
-    maxHeaderSize: IMDS_LIMITS.maxHeaderBytes, connectionsCheckingInterval: IMDS_LIMITS.timeoutCheckMs,
-  }, (req, res) => app.routing(req, res));
   server.on('clientError', (_error, socket) => app.server.emit('clientError', _error, socket));
   server.requestTimeout = primary.requestTimeout;
   server.headersTimeout = primary.headersTimeout;
   server.keepAliveTimeout = primary.keepAliveTimeout;
   server.timeout = primary.timeout;
+}
+
+function listenSecondary(app: FastifyInstance, host: string, port: number): Promise<Server> {
+  const server = imdsHttpServer((req, res) => app.routing(req, res));
+  adoptLimits(server, app);
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen({ host, port, ipv6Only: true }, () => {
@@ -58,7 +65,7 @@ function listenSecondary(app: FastifyInstance, host: string, port: number): Prom
   });
 }
 
-function closeServer(server: Server): Promise<void> {
+export function closeServer(server: Server): Promise<void> {
   return new Promise((resolve) => {
     server.close(() => resolve());
     server.closeIdleConnections();

@@ -6,8 +6,10 @@
  * macOS offers no such table: there, loopback peers are admitted (README: security model).
  * Non-loopback peers (containers, with --host and --allow-cidr) are admitted by address.
  */
-import { readFile, readdir, readlink } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { BlockList, isIPv6, type Socket } from 'node:net';
+import { isLoopback, peerAddress } from '../loopback.js';
+import { TCP_STATE, hexPort, parseTcpRow, readTcpTables, socketOwners } from '../system/proc-net.js';
 import type { AdmitPeer, PeerInfo, PeerVerdict } from '../imds/peer-gate.js';
 
 export interface PeerPolicy {
@@ -25,14 +27,9 @@ interface SocketRow {
   readonly inode: string;
 }
 
-const ESTABLISHED = '01';
 /** At most one /proc/<pid>/fd scan a second for hand-out logs. */
 const OWNER_SCAN_REUSE_MS = 1_000;
 
-function isLoopback(address: string | undefined): boolean {
-  if (address === undefined) return false;
-  return address === '::1' || /^(::ffff:)?127\./.test(address);
-}
 
 /**
  * One read serves every caller that arrives while the previous read runs: they all wait
@@ -64,9 +61,9 @@ function findInTable(text: string, local: string, remote: string): SocketRow | u
   for (let at = text.indexOf(needle); at !== -1; at = text.indexOf(needle, at + 1)) {
     const lineStart = text.lastIndexOf('\n', at) + 1;
     const lineEnd = text.indexOf('\n', at);
-    const cols = text.slice(lineStart, lineEnd === -1 ? undefined : lineEnd).trim().split(/\s+/);
-    if (cols[1]?.endsWith(local) && cols[2]?.endsWith(remote) && cols[3] === ESTABLISHED) {
-      return { uid: Number(cols[7]), inode: cols[9] ?? '' };
+    const row = parseTcpRow(text.slice(lineStart, lineEnd === -1 ? undefined : lineEnd));
+    if (row !== undefined && row.local.endsWith(local) && row.remote.endsWith(remote) && row.state === TCP_STATE.ESTABLISHED) {
+      return { uid: row.uid, inode: row.inode };
     }
   }
   return undefined;
@@ -74,8 +71,8 @@ function findInTable(text: string, local: string, remote: string): SocketRow | u
 
 /** The row of the peer's own socket: its local port is `peerPort`, its remote port ours. */
 async function findPeerRow(tables: () => Promise<string[]>, peerPort: number, ourPort: number): Promise<SocketRow | undefined> {
-  const local = `:${peerPort.toString(16).toUpperCase().padStart(4, '0')}`;
-  const remote = `:${ourPort.toString(16).toUpperCase().padStart(4, '0')}`;
+  const local = hexPort(peerPort);
+  const remote = hexPort(ourPort);
   for (const text of await tables()) {
     const row = findInTable(text, local, remote);
     if (row !== undefined) return row;
@@ -95,20 +92,6 @@ function reusedFor<T>(maxAgeMs: number, load: () => Promise<T>): () => Promise<T
     if (last === undefined || nowMs - last.atMs > maxAgeMs) last = { atMs: nowMs, value: load() };
     return last.value;
   };
-}
-
-/** Every socket inode held by a process: one scan of /proc/<pid>/fd serves all waiting loggers. */
-async function socketOwners(procRoot: string): Promise<Map<string, number>> {
-  const owners = new Map<string, number>();
-  const pids = (await readdir(procRoot).catch(() => [] as string[])).filter((name) => /^\d+$/.test(name));
-  for (const pid of pids) {
-    const fds = await readdir(`${procRoot}/${pid}/fd`).catch(() => [] as string[]);
-    for (const fd of fds) {
-      const link = await readlink(`${procRoot}/${pid}/fd/${fd}`).catch(() => '');
-      if (link.startsWith('socket:[')) owners.set(link.slice(8, -1), Number(pid));
-    }
-  }
-  return owners;
 }
 
 /** The process holding socket `inode`, for the hand-out log. */
@@ -132,7 +115,7 @@ function verdict(admitted: boolean, peer: PeerInfo, reason?: string, describe?: 
 
 export function createPeerAdmission(policy: PeerPolicy): AdmitPeer {
   const procRoot = policy.procRoot ?? '/proc';
-  const tables = batched(() => Promise.all(['tcp', 'tcp6'].map((table) => readFile(`${procRoot}/net/${table}`, 'utf8').catch(() => ''))));
+  const tables = batched(() => readTcpTables(procRoot));
   const owners = reusedFor(OWNER_SCAN_REUSE_MS, () => socketOwners(procRoot));
   const allowed = new Set(policy.allowUids);
   if (policy.ownerUid !== undefined) allowed.add(policy.ownerUid);
@@ -144,8 +127,8 @@ export function createPeerAdmission(policy: PeerPolicy): AdmitPeer {
 
   return async (socket: Socket) => {
     const address = socket.remoteAddress;
-    if (!isLoopback(address)) {
-      const plain = address?.replace(/^::ffff:/, '') ?? '';
+    const plain = address === undefined ? '' : peerAddress(address);
+    if (!isLoopback(plain)) {
       const inRange = plain !== '' && cidrs.check(plain, isIPv6(plain) ? 'ipv6' : 'ipv4');
       return verdict(inRange, { address }, inRange ? undefined : 'address outside --allow-cidr');
     }

@@ -9,7 +9,8 @@ import type { RoleSpec } from '../config/config.js';
 import type { SourceSpec } from '../refresher/source-credentials.js';
 import { ssoLoginCommand } from '../refresher/sso-source.js';
 import type { DirectProfile } from './direct-profile.js';
-import { commonFields, configuredEndpoint, currentUser, DEFAULT_MFA_SESSION_SEC, FALLBACK_REGION, withKey, type ResolvedRole } from './resolve-role.js';
+import { profileStsEndpoint } from '../system/sts-endpoint.js';
+import { commonFields, currentUser, DEFAULT_MFA_SESSION_SEC, FALLBACK_REGION, withKey, type ResolvedRole } from './resolve-role.js';
 import { defaultSessionName } from '../refresher/session-name.js';
 
 export type IssuerSpec =
@@ -87,6 +88,6 @@ export function directRole(profile: DirectProfile, spec: RoleSpec, index: number
     source,
     mfa,
     sourceProfile: profile.name,
-    endpoint: configuredEndpoint(env, profile.kind === 'keys' ? profile.endpointUrl : undefined),
+    endpoint: profileStsEndpoint(env, profile.kind === 'keys' ? profile.endpointUrl : undefined),
   });
 }

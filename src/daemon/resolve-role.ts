@@ -11,6 +11,7 @@ import { defaultSessionName } from '../refresher/session-name.js';
 import type { SourceSpec } from '../refresher/source-credentials.js';
 import type { RoleSpec } from '../config/config.js';
 import { DEFAULTS } from '../config/config.js';
+import { profileStsEndpoint } from '../system/sts-endpoint.js';
 import { configFilePath, readProfile, type RoleProfile } from './profile.js';
 import { directRole, type IssuerSpec } from './resolve-direct.js';
 
@@ -57,13 +58,6 @@ export function currentUser(): string {
   } catch {
     return 'user';
   }
-}
-
-/** Precedence of the SDK: the environment's endpoints first, then the profile's. */
-export function configuredEndpoint(env: NodeJS.ProcessEnv, fromProfile: string | undefined): string | undefined {
-  if (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS === 'true') return undefined;
-  if (env.AWS_ENDPOINT_URL_STS || env.AWS_ENDPOINT_URL) return undefined;
-  return fromProfile;
 }
 
 /** AssumeRole takes 900–43200 s; 129600 is only for IAM users' sessions. */
@@ -132,7 +126,7 @@ export async function resolveRole(spec: RoleSpec, index: number, env: NodeJS.Pro
       ? undefined
       : { serialNumber: profile.mfaSerial, sessionDurationSec: spec.mfaSessionDurationSec ?? profile.mfaSessionDurationSec ?? DEFAULT_MFA_SESSION_SEC },
     sourceProfile: source.kind === 'profile' ? source.profile : (env.AWS_PROFILE || undefined),
-    endpoint: configuredEndpoint(env, profile?.endpointUrl),
+    endpoint: profileStsEndpoint(env, profile?.endpointUrl),
   };
   return withKey(resolved);
 }

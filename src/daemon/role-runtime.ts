@@ -2,6 +2,7 @@
  * One running role: its refresher (source credentials → STS) wired into its IMDS app
  * as the app's CredentialSource, and the app's listener. The only place the two halves meet.
  */
+import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { Credential, CredentialResult } from '../credentials.js';
@@ -10,13 +11,14 @@ import { cronTicker } from '../refresher/cron-ticker.js';
 import { createRefresher, type Refresher } from '../refresher/refresher.js';
 import { sourceLabel, sourceProvider } from '../refresher/source-credentials.js';
 import { createMfaSession, type MfaSession } from '../refresher/mfa-session.js';
+import { serveOnSockets, type OpenedSocket } from './activated-listen.js';
 import { listen, type Listener } from './listen.js';
-import { createPeerAdmission } from './peer-identity.js';
-import type { Metrics } from './metrics.js';
-import type { ResolvedRole } from './resolve-role.js';
 import { createIssue } from './role-issuer.js';
 import { watchSsoLogin, type SsoLogin } from './sso-login.js';
 import { watchSsoRenewal, type SsoRenewal } from './sso-renewal.js';
+import { createPeerAdmission } from './peer-identity.js';
+import type { Metrics } from './metrics.js';
+import type { ResolvedRole } from './resolve-role.js';
 
 /** Each STS call fails after this long: a hung connection never stalls refreshing. */
 export const STS_DEADLINE_MS = 10_000;
@@ -28,8 +30,8 @@ export interface RoleRuntime {
   readonly mfa: MfaSession | undefined;
   /** Runs the first fetch (whose failure is logged, not fatal). */
   start(carriedOver?: Credential): Promise<CredentialResult>;
-  /** Opens the IMDS port. */
-  listen(): Promise<Listener>;
+  /** Opens the IMDS port, or serves on the sockets systemd passed for this role. */
+  listen(passed?: readonly OpenedSocket[]): Promise<Listener>;
   /** Live IMDSv2 tokens (metrics). */
   tokenCount(): number;
   /** The SSO login behind an SSO role (undefined for other kinds, or without a login). */
@@ -48,6 +50,8 @@ export interface RuntimeDeps {
   readonly containerToken?: string | undefined;
   /** The daemon's own uid: the one local user always admitted. */
   readonly ownerUid?: number | undefined;
+  /** Signs this role's IMDSv2 tokens (per role: a token of one port is no token of another). */
+  readonly tokenSecret?: string | undefined;
   /** The environment the SDK reads endpoints from (AWS_ENDPOINT_URL_…). */
   readonly env?: NodeJS.ProcessEnv | undefined;
 }
@@ -59,8 +63,8 @@ function routeLabel(url: string, status: number): string {
   return status < 400 ? 'metadata' : 'other';
 }
 
-export function createRoleRuntime(role: ResolvedRole, deps: RuntimeDeps): RoleRuntime {
-  const logger = deps.logger.child({ role: role.identity.roleName });
+/** The role's refresher, and its MFA session for roles whose profile has mfa_serial. */
+function refresherOf(role: ResolvedRole, deps: RuntimeDeps, logger: Logger): { refresher: Refresher; mfa: MfaSession | undefined } {
   const failureContext = {
     roleArn: role.identity.roleArn,
     sourceLabel: sourceLabel(role.source),
@@ -91,12 +95,18 @@ export function createRoleRuntime(role: ResolvedRole, deps: RuntimeDeps): RoleRu
     refreshBeforeSec: role.refreshBeforeSec,
     onAttempt: (outcome) => deps.metrics?.observeRefresh(role.identity.roleName, outcome),
   });
+  return { refresher, mfa };
+}
+
+/** The role's IMDS app, serving what the refresher holds, with request metrics. */
+function imdsAppOf(role: ResolvedRole, deps: RuntimeDeps, refresher: Refresher, logger: Logger): FastifyInstance {
   const app = buildImdsApp({
     source: refresher,
     clock: deps.clock,
     allowV1: role.imdsV1,
     logger: logger.child({ component: 'imds' }),
     containerToken: deps.containerToken,
+    tokenSecret: deps.tokenSecret === undefined ? undefined : `${deps.tokenSecret}/${role.identity.roleName}`,
     allowedHosts: role.allowHosts,
     allowForwarded: role.allowForwarded,
     admitPeer: createPeerAdmission({
@@ -113,6 +123,13 @@ export function createRoleRuntime(role: ResolvedRole, deps: RuntimeDeps): RoleRu
       done();
     });
   }
+  return app;
+}
+
+export function createRoleRuntime(role: ResolvedRole, deps: RuntimeDeps): RoleRuntime {
+  const logger = deps.logger.child({ role: role.identity.roleName });
+  const { refresher, mfa } = refresherOf(role, deps, logger);
+  const app = imdsAppOf(role, deps, refresher, logger);
   let listener: Listener | undefined;
   // A new login in the SSO cache ends a failure at once (issue 13): no waiting for a retry.
   const issuer = role.issuer;
@@ -140,8 +157,8 @@ export function createRoleRuntime(role: ResolvedRole, deps: RuntimeDeps): RoleRu
       if (carriedOver !== undefined) refresher.adopt(carriedOver);
       return refresher.start();
     },
-    async listen() {
-      listener = await listen(app, role.port, role.host, logger);
+    async listen(passed) {
+      listener = passed === undefined ? await listen(app, role.port, role.host, logger) : await serveOnSockets(app, passed);
       return listener;
     },
     ssoLogin,

@@ -4,12 +4,13 @@
  * the optional metrics port, and crash handling that logs before exiting.
  */
 import { homedir, userInfo } from 'node:os';
+import type { Logger } from 'pino';
 import { systemClock } from '../clock.js';
 import { isImdsdError } from '../errors.js';
 import { buildControlApp } from './control/control-server.js';
 import { listenControl, type ControlListener } from './control/control-listen.js';
-import { reusableContainerToken, writeContainerToken } from './control/container-token.js';
-import { containerTokenPath, controlSocketPath } from '../contract/paths.js';
+import { privateTokens } from './control/container-token.js';
+import { containerTokenPath, controlSocketPath, tokenKeyPath } from '../contract/paths.js';
 import { createDaemon, type Daemon } from './daemon.js';
 import type { RoleRuntime } from './role-runtime.js';
 import { EXIT } from '../contract/exit-codes.js';
@@ -20,8 +21,11 @@ import { createMetrics, type Metrics } from './metrics.js';
 import { createNotifier } from './notifiers.js';
 import { watchNetworkReturn } from './network-return.js';
 import { dnsProbe } from '../refresher/network.js';
-import { configFromFlags, metricsPort, parseRunArgs } from '../config/run-args.js';
+import type { DaemonConfig } from '../config/config.js';
+import { configFromFlags, metricsPort, parseRunArgs, type RunFlags } from '../config/run-args.js';
 import { renderRunUsage } from '../config/run-options.js';
+import { prettyDestination } from './pretty-log.js';
+import { takePassedSockets } from './socket-activation.js';
 
 /** SIGTERM/SIGINT: in-flight requests finish, and the process is gone within 5 s. */
 const SHUTDOWN_GRACE_MS = 4_500;
@@ -34,25 +38,8 @@ function currentUid(): number | undefined {
   }
 }
 
-/** What the warnings need of an SSO role's login. */
-function ssoLoginOf(runtime: RoleRuntime): WatchedSsoLogin | undefined {
-  const { issuer } = runtime.role;
-  const login = runtime.ssoLogin();
-  if (issuer.kind !== 'sso' || login === undefined) return undefined;
-  return { endsAtMs: login.endsAtMs, renewable: login.renewable, session: issuer.ssoSession ?? issuer.startUrl, command: issuer.loginCommand };
-}
-
-/** Resolves once the daemon runs; the process then lives on its listeners and signals. */
-export async function runCommand(argv: string[], version: string): Promise<void> {
-  const flags = parseRunArgs(argv);
-  if (flags.help === true) {
-    process.stdout.write(renderRunUsage());
-    return;
-  }
-  const config = await configFromFlags(flags, process.env);
-  const metricsAt = metricsPort(flags);
-  const logger = createLogger(config.logLevel);
-  const startedAtMs = systemClock.now();
+/** A crash is logged as one JSON line before the process exits, so journald and launchd keep it. */
+function exitOnCrash(logger: Logger): void {
   process.on('uncaughtException', (error) => {
     logger.fatal({ event: 'crash', err: { message: error.message, stack: error.stack } }, 'unexpected error');
     process.exit(EXIT.FAILURE);
@@ -61,43 +48,41 @@ export async function runCommand(argv: string[], version: string): Promise<void>
     logger.fatal({ event: 'crash', reason: reason instanceof Error ? reason.message : String(reason) }, 'unhandled rejection');
     process.exit(EXIT.FAILURE);
   });
+}
 
-  logger.info({ event: 'starting', version, roles: config.roles.length, node: process.version }, 'imdsd starting');
+function logStart(logger: Logger, version: string, roles: number): void {
+  logger.info({ event: 'starting', version, roles, node: process.version }, 'imdsd starting');
   if (Number(process.versions.node.split('.')[0]) < 22) {
     logger.info({ event: 'node-version' }, 'AWS SDK v3 releases after January 2027 need Node.js 22; this one runs on 20 until then');
   }
-  let daemon: Daemon | undefined;
-  const runtimes = (): readonly RoleRuntime[] => daemon?.runtimes ?? [];
+}
+
+/** The daemon's metrics; a failed refresh is also when a coming expiry becomes worth a warning. */
+function daemonMetrics(runtimes: () => readonly RoleRuntime[], warnings: () => ExpiryWatch | undefined): Metrics {
   const counters = createMetrics(systemClock, () => runtimes().map((runtime) => ({
     roleName: runtime.role.identity.roleName,
     expiresAtMs: () => runtime.refresher.held()?.expiresAtMs,
     tokenCount: () => runtime.tokenCount(),
   })));
-  let warnings: ExpiryWatch | undefined;
-  // A failed refresh is also when a coming expiry becomes worth a warning.
-  const metrics: Metrics = {
+  return {
     ...counters,
     observeRefresh(role, outcome) {
       counters.observeRefresh(role, outcome);
-      if (!outcome.ok) setImmediate(() => warnings?.check());
+      if (!outcome.ok) setImmediate(() => warnings()?.check());
     },
   };
-  const socketPath = controlSocketPath(process.env, homedir(), flags['control-socket']);
-  const tokenFile = containerTokenPath(socketPath);
-  const containerToken = await reusableContainerToken(tokenFile, currentUid());
-  const running = await createDaemon(config, {
-    env: process.env, clock: systemClock, logger, metrics, containerToken, ownerUid: currentUid(),
-  });
-  daemon = running;
-  const control: ControlListener = await listenControl(
-    buildControlApp({ runtimes, metrics, version, startedAtMs, now: systemClock.now, containerTokenFile: tokenFile, logger }),
-    socketPath,
-    currentUid(),
-  );
-  logger.info({ event: 'control', path: control.path }, 'control socket ready (imdsd status, imdsd refresh)');
-  await writeContainerToken(tokenFile, containerToken);
-  const metricsListener = metricsAt === undefined ? undefined : await listenMetrics(metrics, metricsAt);
-  warnings = watchExpiry({
+}
+
+/** What the warnings need of an SSO role's login. */
+function ssoLoginOf(runtime: RoleRuntime): WatchedSsoLogin | undefined {
+  const { issuer } = runtime.role;
+  const login = runtime.ssoLogin();
+  if (issuer.kind !== 'sso' || login === undefined) return undefined;
+  return { endsAtMs: login.endsAtMs, renewable: login.renewable, session: issuer.ssoSession ?? issuer.startUrl, command: issuer.loginCommand };
+}
+
+function watchRoles(config: DaemonConfig, logger: Logger, runtimes: () => readonly RoleRuntime[]): ExpiryWatch {
+  return watchExpiry({
     clock: systemClock,
     logger,
     roles: () => runtimes().map((runtime) => ({
@@ -112,15 +97,11 @@ export async function runCommand(argv: string[], version: string): Promise<void>
     }),
     horizonSec: config.expiryWarningSec,
   });
+}
 
-  const networkReturn = watchNetworkReturn({ clock: systemClock, logger, probe: dnsProbe, roles: runtimes });
-
+/** SIGTERM/SIGINT: finish in-flight requests, gone within the grace period; SIGHUP: reload. */
+function handleSignals(logger: Logger, running: Daemon, flags: RunFlags, closeAll: () => Promise<void>): void {
   let stopping = false;
-  const closeAll = async (): Promise<void> => {
-    warnings?.stop();
-    networkReturn.stop();
-    await Promise.allSettled([running.close(), control.close(), metricsListener?.close()]);
-  };
   const shutdown = (signal: NodeJS.Signals): void => {
     if (stopping) return;
     stopping = true;
@@ -143,7 +124,49 @@ export async function runCommand(argv: string[], version: string): Promise<void>
           `reload failed, keeping the running configuration: ${error instanceof Error ? error.message : String(error)}`);
       });
   });
+}
 
+/** Resolves once the daemon runs; the process then lives on its listeners and signals. */
+export async function runCommand(argv: string[], version: string): Promise<void> {
+  const flags = parseRunArgs(argv);
+  if (flags.help === true) {
+    process.stdout.write(renderRunUsage());
+    return;
+  }
+  // Read (and removed from the environment, so children do not inherit them) before anything else.
+  const passedSockets = takePassedSockets(process.env, process.pid);
+  const config = await configFromFlags(flags, process.env);
+  const metricsAt = metricsPort(flags);
+  // A person at a terminal reads lines; a service manager keeps JSON (journald, launchd).
+  const logger = createLogger(config.logLevel, process.stdout.isTTY ? prettyDestination(process.stdout, !('NO_COLOR' in process.env)) : undefined);
+  const startedAtMs = systemClock.now();
+  exitOnCrash(logger);
+  logStart(logger, version, config.roles.length);
+  let daemon: Daemon | undefined;
+  let warnings: ExpiryWatch | undefined;
+  const runtimes = (): readonly RoleRuntime[] => daemon?.runtimes ?? [];
+  const metrics = daemonMetrics(runtimes, () => warnings);
+  const socketPath = controlSocketPath(process.env, homedir(), flags['control-socket']);
+  const { tokenFile, containerToken, tokenSecret, save } = await privateTokens(containerTokenPath(socketPath), tokenKeyPath(socketPath), currentUid());
+  const running = await createDaemon(config, {
+    env: process.env, clock: systemClock, logger, metrics, containerToken, ownerUid: currentUid(), passedSockets, tokenSecret,
+  });
+  daemon = running;
+  const control: ControlListener = await listenControl(
+    buildControlApp({ runtimes, metrics, version, startedAtMs, now: systemClock.now, containerTokenFile: tokenFile, logger }),
+    socketPath,
+    currentUid(),
+  );
+  logger.info({ event: 'control', path: control.path }, 'control socket ready (imdsd status, imdsd refresh)');
+  await save();
+  const metricsListener = metricsAt === undefined ? undefined : await listenMetrics(metrics, metricsAt);
+  warnings = watchRoles(config, logger, runtimes);
+  const networkReturn = watchNetworkReturn({ clock: systemClock, logger, probe: dnsProbe, roles: runtimes });
+  handleSignals(logger, running, flags, async () => {
+    warnings?.stop();
+    networkReturn.stop();
+    await Promise.allSettled([running.close(), control.close(), metricsListener?.close()]);
+  });
   try {
     await running.start();
   } catch (error) {

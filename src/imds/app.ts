@@ -34,6 +34,8 @@ export interface ImdsAppOptions {
   logger?: FastifyBaseLogger | false;
   /** Live IMDSv2 tokens kept at most; the oldest is forgotten first. Default 10000. */
   maxTokens?: number;
+  /** Signs IMDSv2 tokens so that the restarted daemon accepts them (see signed-token.ts). */
+  tokenSecret?: string | undefined;
   /** The "instance launch" in epoch ms, served as `pendingTime`. Default: `clock.now()`. */
   startedAtMs?: number;
   /**
@@ -125,9 +127,23 @@ export function imdsTokenCount(app: FastifyInstance): number {
   return tokenCounts.get(app)?.() ?? 0;
 }
 
+/** Every path the app answers for its one role, credential documents included. */
+function routesOf(opts: ImdsAppOptions, log: FastifyBaseLogger): ReturnType<typeof buildRouteTable> {
+  const { source, clock } = opts;
+  const documents = createCredentialDocuments(source.identity);
+  const credentialDeps = { source, clock, documents, log };
+  return buildRouteTable({
+    identity: source.identity,
+    instance: describeInstance(source.identity, opts.startedAtMs ?? clock.now(), process.arch),
+    legacyCredential: createCredentialAnswer(credentialDeps, 'legacy'),
+    extendedCredential: createCredentialAnswer(credentialDeps, 'extended'),
+    containerCredential: opts.containerToken === undefined ? undefined : createCredentialAnswer(credentialDeps, 'container'),
+  });
+}
+
 /** Builds the app; its token store's sweep timer is cancelled when the app closes. */
 export function buildImdsApp(opts: ImdsAppOptions): FastifyInstance {
-  const { source, clock } = opts;
+  const { clock } = opts;
   const app: FastifyInstance = opts.logger
     ? Fastify({ ...fastifyOptions(), loggerInstance: opts.logger })
     : Fastify({ ...fastifyOptions(), logger: false });
@@ -137,19 +153,11 @@ export function buildImdsApp(opts: ImdsAppOptions): FastifyInstance {
   // Node discards whatever body arrives once the reply is sent.
   for (const method of app.supportedMethods) app.addHttpMethod(method, { hasBody: false, overrideExisting: true });
 
-  const tokens = createTokenStore({ clock, maxTokens: opts.maxTokens });
+  const tokens = createTokenStore({ clock, maxTokens: opts.maxTokens, secret: opts.tokenSecret });
   app.addHook('onClose', async () => tokens.close());
   tokenCounts.set(app, () => tokens.size());
 
-  const documents = createCredentialDocuments(source.identity);
-  const credentialDeps = { source, clock, documents, log: app.log };
-  const routes = buildRouteTable({
-    identity: source.identity,
-    instance: describeInstance(source.identity, opts.startedAtMs ?? clock.now(), process.arch),
-    legacyCredential: createCredentialAnswer(credentialDeps, 'legacy'),
-    extendedCredential: createCredentialAnswer(credentialDeps, 'extended'),
-    containerCredential: opts.containerToken === undefined ? undefined : createCredentialAnswer(credentialDeps, 'container'),
-  });
+  const routes = routesOf(opts, app.log);
   const policy = {
     allowedHosts: new Set((opts.allowedHosts ?? []).map((name) => name.toLowerCase())),
     allowForwarded: opts.allowForwarded ?? false,

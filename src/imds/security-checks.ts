@@ -4,6 +4,7 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
+import { isLoopback } from '../loopback.js';
 
 /**
  * DNS rebinding: a web page whose name the attacker re-points at 127.0.0.1 becomes
@@ -18,11 +19,9 @@ export function isLoopbackHost(host: string | undefined, extraNames: ReadonlySet
   const name = hostName(host).toLowerCase();
   return (
     extraNames.has(name) ||
-    name === 'localhost' ||
-    name === '::1' ||
+    isLoopback(name) ||
     name === '169.254.169.254' ||
-    name === 'fd00:ec2::254' ||
-    /^127(?:\.\d{1,3}){3}$/.test(name)
+    name === 'fd00:ec2::254'
   );
 }
 

@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock.js';
+import { signToken, verifyToken } from './signed-token.js';
 
 /** How often expired tokens are dropped; lookups reject them on their own in between. */
 export const TOKEN_SWEEP_INTERVAL_MS = 60_000;
@@ -18,6 +19,11 @@ export interface TokenStoreOptions {
   readonly clock: Clock;
   /** Live tokens kept at most; issuing one more forgets the oldest. */
   readonly maxTokens?: number;
+  /**
+   * Signs tokens (see signed-token.ts) so that a store built later on the same secret (the
+   * restarted daemon) accepts the ones issued before it was built. Without it, plain random tokens.
+   */
+  readonly secret?: string | undefined;
 }
 
 export interface TokenStore {
@@ -33,7 +39,23 @@ export interface TokenStore {
   close(): void;
 }
 
-export function createTokenStore({ clock, maxTokens = DEFAULT_MAX_TOKENS }: TokenStoreOptions): TokenStore {
+function newToken(secret: string | undefined, issuedAtMs: number, ttlSec: number): { token: string; expiresAtMs: number } {
+  const random = randomBytes(TOKEN_BYTES);
+  const expiresAtMs = issuedAtMs + ttlSec * 1000;
+  return { token: secret === undefined ? random.toString('base64url') : signToken(secret, random, { issuedAtMs, expiresAtMs }), expiresAtMs };
+}
+
+/**
+ * The expiry of a token an earlier store on the same secret issued. Only earlier ones:
+ * a token this store issued and then forgot (the cap) stays forgotten.
+ */
+function earlierExpiry(secret: string | undefined, createdAtMs: number, token: string): number | undefined {
+  const claims = secret === undefined ? undefined : verifyToken(secret, token);
+  return claims !== undefined && claims.issuedAtMs < createdAtMs ? claims.expiresAtMs : undefined;
+}
+
+export function createTokenStore({ clock, maxTokens = DEFAULT_MAX_TOKENS, secret }: TokenStoreOptions): TokenStore {
+  const createdAtMs = clock.now();
   /** Token -> expiry in epoch ms. A Map iterates in insertion order, so the first key is the oldest. */
   const expiries = new Map<string, number>();
   let cancelSweep: (() => void) | undefined;
@@ -65,12 +87,12 @@ export function createTokenStore({ clock, maxTokens = DEFAULT_MAX_TOKENS }: Toke
         if (expiries.size < maxTokens) break;
         expiries.delete(oldest);
       }
-      const token = randomBytes(TOKEN_BYTES).toString('base64url');
-      expiries.set(token, clock.now() + ttlSec * 1000);
+      const { token, expiresAtMs } = newToken(secret, clock.now(), ttlSec);
+      expiries.set(token, expiresAtMs);
       return token;
     },
     check(token) {
-      const expiresAtMs = expiries.get(token);
+      const expiresAtMs = expiries.get(token) ?? earlierExpiry(secret, createdAtMs, token);
       if (expiresAtMs === undefined) return undefined;
       const leftMs = expiresAtMs - clock.now();
       if (leftMs <= 0) {

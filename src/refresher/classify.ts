@@ -4,7 +4,8 @@
  * the ones STS documents (see docs/imds-protocol.md, "STS").
  */
 import { ImdsdError, type ErrorCode } from '../errors.js';
-import { TIME_SYNC_HINT } from './clock-skew.js';
+import { stsErrorCode, stsErrorName } from '../system/sts-error-code.js';
+import { TIME_SYNC_HINT } from '../system/time-sync.js';
 
 export type RetryClass = 'fast' | 'slow';
 
@@ -48,13 +49,10 @@ const WAITS_FOR_PERSON = new Set<string>([
   'IMDSD_ERR_PROCESS_NO_EXPIRATION', 'IMDSD_ERR_PROCESS_EXPIRED', 'IMDSD_ERR_ENDPOINT', 'IMDSD_ERR_REGION',
 ]);
 
-/** The STS error code of an SDK exception (`ExpiredTokenException` → `ExpiredToken`). */
-function stsCode(err: Record<string, unknown>): string | undefined {
-  // A plain `Error` (the SDK's deserialization failures) names no STS code.
-  const name = typeof err.name === 'string' && err.name !== 'Error' ? err.name : undefined;
-  const raw = typeof err.Code === 'string' ? err.Code : name;
-  if (raw === undefined) return undefined;
-  return raw.endsWith('Exception') && !THROTTLING.has(raw) ? raw.slice(0, -'Exception'.length) : raw;
+/** The STS error code of an SDK exception; throttling codes keep their SDK spelling for the message. */
+function stsCode(err: unknown): string | undefined {
+  const raw = stsErrorName(err);
+  return raw !== undefined && THROTTLING.has(raw) ? raw : stsErrorCode(err);
 }
 
 function httpStatus(err: Record<string, unknown>): number | undefined {
@@ -93,14 +91,10 @@ function firstLine(text: string): string {
   return (end === -1 ? text : text.slice(0, end)).slice(0, 300);
 }
 
-/** Classifies one failure of an AssumeRole attempt. */
-export function classifyStsFailure(thrown: unknown, ctx: FailureContext): ClassifiedError {
-  if (thrown instanceof ImdsdError) return { error: thrown, retry: WAITS_FOR_PERSON.has(thrown.code) ? 'slow' : 'fast' };
-  const err: Record<string, unknown> = typeof thrown === 'object' && thrown !== null ? (thrown as Record<string, unknown>) : {};
-  const message = typeof err.message === 'string' ? err.message : String(thrown);
+/** Failures before STS answered: source credentials, network, DNS, deadline. */
+function beforeAnswer(err: Record<string, unknown>, message: string, ctx: FailureContext, thrown: unknown): ClassifiedError | undefined {
   const name = typeof err.name === 'string' ? err.name : '';
   const sysCode = typeof err.code === 'string' ? err.code : '';
-
   if (name === 'CredentialsProviderError' || name === 'TokenProviderError') {
     return sourceFailure(message, ctx, thrown);
   }
@@ -117,17 +111,11 @@ export function classifyStsFailure(thrown: unknown, ctx: FailureContext): Classi
     return make('IMDSD_ERR_STS_TIMEOUT', 'fast', 'STS did not answer before the deadline',
       'check the network connection; imdsd retries on its own', thrown);
   }
+  return undefined;
+}
 
-  const code = stsCode(err) ?? '';
-  const status = httpStatus(err);
-  const stsSaid = message ? `: ${firstLine(message)}` : '';
-  if (THROTTLING.has(code)) {
-    return make('IMDSD_ERR_STS_THROTTLED', 'fast', `STS is throttling (${code})`, 'imdsd backs off and retries', thrown);
-  }
-  if (TRANSIENT.has(code) || (status !== undefined && status >= 500)) {
-    return make('IMDSD_ERR_STS_UNAVAILABLE', 'fast', `STS failed (${code || status})${stsSaid}`,
-      'imdsd retries on its own', thrown);
-  }
+/** Errors STS names that need a person (docs/imds-protocol.md, "STS"). */
+function needsPerson(code: string, message: string, stsSaid: string, ctx: FailureContext, thrown: unknown): ClassifiedError | undefined {
   switch (code) {
     case 'AccessDenied':
       return make('IMDSD_ERR_ACCESS_DENIED', 'slow', `STS denied AssumeRole on ${ctx.roleArn}${stsSaid}`,
@@ -151,6 +139,14 @@ export function classifyStsFailure(thrown: unknown, ctx: FailureContext): Classi
     case 'RegionDisabled':
       return make('IMDSD_ERR_REGION', 'slow', `STS is not activated in region ${ctx.region}${stsSaid}`,
         'activate the region in IAM account settings, or choose another with --region', thrown);
+    default:
+      return invalidRequest(code, message, stsSaid, thrown);
+  }
+}
+
+/** STS refused the request's parameters; role chaining's one-hour cap is retried at once with 3600. */
+function invalidRequest(code: string, message: string, stsSaid: string, thrown: unknown): ClassifiedError | undefined {
+  switch (code) {
     case 'ValidationError':
       if (/role chaining/i.test(message)) {
         return make('IMDSD_ERR_ROLE_CHAINING_LIMIT', 'fast', `role chaining limits the session to one hour${stsSaid}`,
@@ -163,8 +159,30 @@ export function classifyStsFailure(thrown: unknown, ctx: FailureContext): Classi
       return make('IMDSD_ERR_STS_VALIDATION', 'slow', `STS rejected the session policy (${code})${stsSaid}`,
         'fix the session policy or tags', thrown);
     default:
-      break;
+      return undefined;
   }
+}
+
+/** Classifies one failure of an AssumeRole attempt. */
+export function classifyStsFailure(thrown: unknown, ctx: FailureContext): ClassifiedError {
+  if (thrown instanceof ImdsdError) return { error: thrown, retry: WAITS_FOR_PERSON.has(thrown.code) ? 'slow' : 'fast' };
+  const err: Record<string, unknown> = typeof thrown === 'object' && thrown !== null ? (thrown as Record<string, unknown>) : {};
+  const message = typeof err.message === 'string' ? err.message : String(thrown);
+  const early = beforeAnswer(err, message, ctx, thrown);
+  if (early !== undefined) return early;
+
+  const code = stsCode(err) ?? '';
+  const status = httpStatus(err);
+  const stsSaid = message ? `: ${firstLine(message)}` : '';
+  if (THROTTLING.has(code)) {
+    return make('IMDSD_ERR_STS_THROTTLED', 'fast', `STS is throttling (${code})`, 'imdsd backs off and retries', thrown);
+  }
+  if (TRANSIENT.has(code) || (status !== undefined && status >= 500)) {
+    return make('IMDSD_ERR_STS_UNAVAILABLE', 'fast', `STS failed (${code || status})${stsSaid}`,
+      'imdsd retries on its own', thrown);
+  }
+  const person = needsPerson(code, message, stsSaid, ctx, thrown);
+  if (person !== undefined) return person;
   if (err.$metadata !== undefined || /deseriali[sz]|xml|parse/i.test(message)) {
     return make(code ? 'IMDSD_ERR_STS_UNKNOWN' : 'IMDSD_ERR_STS_MALFORMED', 'fast',
       code ? `STS failed with ${code}${stsSaid}` : `STS answered with something that is not an AssumeRole response${stsSaid}`,

@@ -6,9 +6,6 @@
 /** The Date header has one-second resolution, so smaller offsets are noise. */
 export const CLOCK_SKEW_WARN_MS = 60_000;
 
-/** What a person does about a wrong clock. */
-export const TIME_SYNC_HINT = 'enable time sync (Linux: `timedatectl set-ntp true`; macOS: `sntp -sS time.apple.com`)';
-
 /**
  * STS time minus local time, in ms. The Date header is stamped while the request is
  * under way, so the midpoint of sending and receiving is the best local estimate.

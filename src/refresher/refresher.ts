@@ -8,7 +8,7 @@
 import type { Logger } from 'pino';
 import { isoTime as iso, type Clock } from '../clock.js';
 import { keyIdTail, type Credential, type CredentialResult, type CredentialSource, type RoleIdentity } from '../credentials.js';
-import { TIME_SYNC_HINT } from './clock-skew.js';
+import { TIME_SYNC_HINT } from '../system/time-sync.js';
 import { classifyStsFailure, type FailureContext } from './classify.js';
 import { isServable } from './policy.js';
 import {
@@ -60,111 +60,132 @@ export interface Refresher extends CredentialSource {
 const JUMP_THRESHOLD_MS = 5_000;
 const DEFAULT_DEMAND_WAIT_MS = 800;
 
-export function createRefresher(options: RefresherOptions): Refresher {
-  const { clock, logger, identity } = options;
-  const random = options.random ?? Math.random;
-  const demandWaitMs = options.demandWaitMs ?? DEFAULT_DEMAND_WAIT_MS;
-  const role = identity.roleName;
+/**
+ * The shell around RefreshState: it owns the timer, the ticker, the single in-flight
+ * attempt and the log lines, and asks refresh-state.ts what each event means.
+ * Methods are bound (arrow properties): the runtime hands them around as callbacks.
+ */
+class RefresherShell implements Refresher {
+  readonly identity: RoleIdentity;
+  private state: RefreshState;
+  private inflight: Promise<void> | undefined;
+  private cancelTimer: (() => void) | undefined;
+  private stopTicker: (() => void) | undefined;
+  private lastWallMs: number;
+  private lastMonoMs: number;
+  private readonly random: () => number;
+  private readonly demandWaitMs: number;
 
-  let state: RefreshState = initialState(options.durationSec);
-  let inflight: Promise<void> | undefined;
-  let cancelTimer: (() => void) | undefined;
-  let stopTicker: (() => void) | undefined;
-  let lastWallMs = clock.now();
-  let lastMonoMs = clock.monotonic();
-
-  function arm(): void {
-    cancelTimer?.();
-    cancelTimer = undefined;
-    if (state.stopped || state.nextAtMs === undefined) return;
-    cancelTimer = clock.setTimer(check, state.nextAtMs - clock.now());
+  constructor(private readonly options: RefresherOptions) {
+    this.identity = options.identity;
+    this.state = initialState(options.durationSec);
+    this.lastWallMs = options.clock.now();
+    this.lastMonoMs = options.clock.monotonic();
+    this.random = options.random ?? Math.random;
+    this.demandWaitMs = options.demandWaitMs ?? DEFAULT_DEMAND_WAIT_MS;
   }
 
-  function succeeded(credential: Credential, startedMs: number, nowMs: number): void {
-    state = onSuccess(state, credential, nowMs, options.refreshBeforeSec);
-    options.onAttempt?.({ ok: true, durationMs: nowMs - startedMs });
-    logger.info({
-      event: 'refreshed', role, keyId: keyIdTail(credential.accessKeyId),
-      expiresAt: iso(credential.expiresAtMs), durationMs: nowMs - startedMs, nextRefreshAt: iso(state.nextAtMs),
+  private get role(): string {
+    return this.identity.roleName;
+  }
+
+  private arm(): void {
+    this.cancelTimer?.();
+    this.cancelTimer = undefined;
+    if (this.state.stopped || this.state.nextAtMs === undefined) return;
+    this.cancelTimer = this.options.clock.setTimer(this.check, this.state.nextAtMs - this.options.clock.now());
+  }
+
+  private succeeded(credential: Credential, startedMs: number, nowMs: number): void {
+    this.state = onSuccess(this.state, credential, nowMs, this.options.refreshBeforeSec);
+    this.options.onAttempt?.({ ok: true, durationMs: nowMs - startedMs });
+    this.options.logger.info({
+      event: 'refreshed', role: this.role, keyId: keyIdTail(credential.accessKeyId),
+      expiresAt: iso(credential.expiresAtMs), durationMs: nowMs - startedMs, nextRefreshAt: iso(this.state.nextAtMs),
     }, 'refreshed credential');
   }
 
   /** Returns true when the attempt is to be repeated at once (the role-chaining cap). */
-  function failed(thrown: unknown, startedMs: number): boolean {
-    const { error, retry } = classifyStsFailure(thrown, options.failureContext);
-    const capped = onChainingLimit(state, error);
+  private failed(thrown: unknown, startedMs: number): boolean {
+    const { clock, logger, onAttempt } = this.options;
+    const { error, retry } = classifyStsFailure(thrown, this.options.failureContext);
+    const capped = onChainingLimit(this.state, error);
     if (capped !== undefined) {
-      options.onAttempt?.({ ok: false, code: error.code, durationMs: clock.now() - startedMs });
-      state = capped;
-      logger.warn({ event: 'duration-capped', role, durationSec: state.durationSec },
+      onAttempt?.({ ok: false, code: error.code, durationMs: clock.now() - startedMs });
+      this.state = capped;
+      logger.warn({ event: 'duration-capped', role: this.role, durationSec: capped.durationSec },
         'role chaining limits sessions to one hour; asking for 3600 seconds from now on');
       return true;
     }
     const nowMs = clock.now();
-    state = onFailure(state, error, retry, nowMs, random);
-    options.onAttempt?.({ ok: false, code: error.code, durationMs: nowMs - startedMs });
-    const serving = isServable(state.current, nowMs);
+    this.state = onFailure(this.state, error, retry, nowMs, this.random);
+    onAttempt?.({ ok: false, code: error.code, durationMs: nowMs - startedMs });
+    const { current, failures, nextAtMs } = this.state;
+    const serving = isServable(current, nowMs);
     // Offline is said once; the retries until the network returns are quiet.
-    const quiet = error.code === 'IMDSD_ERR_OFFLINE' && state.failures > 1;
+    const quiet = error.code === 'IMDSD_ERR_OFFLINE' && failures > 1;
     logger[quiet ? 'debug' : 'warn']({
-      event: 'refresh-failed', role, code: error.code, hint: error.hint, failures: state.failures,
-      nextRetryAt: iso(state.nextAtMs), servingUntil: serving ? iso(state.current?.expiresAtMs) : undefined,
+      event: 'refresh-failed', role: this.role, code: error.code, hint: error.hint, failures,
+      nextRetryAt: iso(nextAtMs), servingUntil: serving ? iso(current?.expiresAtMs) : undefined,
     }, serving ? `${error.message}; still serving the last good credential` : error.message);
     return false;
   }
 
-  async function attempt(): Promise<void> {
+  private async attempt(): Promise<void> {
+    const { clock } = this.options;
     const startedMs = clock.now();
-    state = onAttemptStarted(state, startedMs);
+    this.state = onAttemptStarted(this.state, startedMs);
     try {
-      const issued = await options.assumeRole(state.durationSec);
+      const issued = await this.options.assumeRole(this.state.durationSec);
       const nowMs = clock.now();
-      if (state.stopped) return;
-      const measured = onClockMeasured(state, issued.stsDateMs, startedMs, nowMs);
-      state = measured.state;
-      if (measured.newlySkewed) warnSkew(measured.skewMs);
-      succeeded(credentialOf(issued, measured.skewMs, nowMs), startedMs, nowMs);
+      if (this.state.stopped) return;
+      const measured = onClockMeasured(this.state, issued.stsDateMs, startedMs, nowMs);
+      this.state = measured.state;
+      if (measured.newlySkewed) this.warnSkew(measured.skewMs);
+      this.succeeded(credentialOf(issued, measured.skewMs, nowMs), startedMs, nowMs);
     } catch (thrown) {
-      if (state.stopped) return;
-      if (failed(thrown, startedMs)) return attempt();
+      if (this.state.stopped) return;
+      if (this.failed(thrown, startedMs)) return this.attempt();
     }
   }
 
-  function warnSkew(offsetMs: number): void {
-    logger.warn({ event: 'clock-skew', role, offsetMs, hint: TIME_SYNC_HINT },
+  private warnSkew(offsetMs: number): void {
+    this.options.logger.warn({ event: 'clock-skew', role: this.role, offsetMs, hint: TIME_SYNC_HINT },
       `the local clock is ${Math.round(Math.abs(offsetMs) / 1000)} s ${offsetMs > 0 ? 'behind' : 'ahead of'} STS: computing expiry on STS time`);
   }
 
-  function refresh(): Promise<void> {
-    if (inflight === undefined) {
-      inflight = attempt().finally(() => {
-        inflight = undefined;
-        arm();
+  private refresh(): Promise<void> {
+    if (this.inflight === undefined) {
+      this.inflight = this.attempt().finally(() => {
+        this.inflight = undefined;
+        this.arm();
       });
     }
-    return inflight;
+    return this.inflight;
   }
 
-  function check(): void {
-    if (state.stopped) return;
+  /** The timer and the ticker: notices clock jumps, then refreshes when due. */
+  private readonly check = (): void => {
+    if (this.state.stopped) return;
+    const { clock, logger } = this.options;
     const wallMs = clock.now();
     const monoMs = clock.monotonic();
-    const driftMs = wallMs - lastWallMs - (monoMs - lastMonoMs);
-    lastWallMs = wallMs;
-    lastMonoMs = monoMs;
+    const driftMs = wallMs - this.lastWallMs - (monoMs - this.lastMonoMs);
+    this.lastWallMs = wallMs;
+    this.lastMonoMs = monoMs;
     if (Math.abs(driftMs) > JUMP_THRESHOLD_MS) {
-      logger.info({ event: 'clock-jump', role, jumpMs: Math.round(driftMs) },
+      logger.info({ event: 'clock-jump', role: this.role, jumpMs: Math.round(driftMs) },
         'wall clock jumped (sleep/wake or a clock step): checking the credential now');
     }
     // A refresh in flight re-arms the timer when it ends.
-    if (inflight !== undefined) return;
-    if (isDue(state, wallMs)) void refresh();
-    else arm();
-  }
+    if (this.inflight !== undefined) return;
+    if (isDue(this.state, wallMs)) void this.refresh();
+    else this.arm();
+  };
 
-  function waitBounded(work: Promise<void>, maxMs: number): Promise<void> {
+  private waitBounded(work: Promise<void>, maxMs: number): Promise<void> {
     return new Promise((resolve) => {
-      const cancel = clock.setTimer(resolve, maxMs);
+      const cancel = this.options.clock.setTimer(resolve, maxMs);
       void work.then(() => {
         cancel();
         resolve();
@@ -172,35 +193,43 @@ export function createRefresher(options: RefresherOptions): Refresher {
     });
   }
 
-  return {
-    identity,
-    async get() {
-      const nowMs = clock.now();
-      if (isServable(state.current, nowMs)) return { ok: true, credential: state.current };
-      if (state.stopped) return resultOf(state, nowMs);
-      if (inflight === undefined && demandAllowed(state, nowMs)) void refresh();
-      if (inflight !== undefined) await waitBounded(inflight, demandWaitMs);
-      return resultOf(state, clock.now());
-    },
-    async start() {
-      stopTicker = options.ticker(check);
-      if (isServable(state.current, clock.now())) arm();
-      else await refresh();
-      return resultOf(state, clock.now());
-    },
-    async refreshNow() {
-      await refresh();
-      return refreshOutcomeOf(state, clock.now());
-    },
-    status: () => statusOf(state, clock.now(), inflight !== undefined),
-    held: () => state.current,
-    adopt(credential) {
-      state = onAdopt(state, credential, options.refreshBeforeSec);
-    },
-    stop() {
-      state = onStop(state);
-      cancelTimer?.();
-      stopTicker?.();
-    },
+  readonly get = async (): Promise<CredentialResult> => {
+    const { clock } = this.options;
+    const nowMs = clock.now();
+    if (isServable(this.state.current, nowMs)) return { ok: true, credential: this.state.current };
+    if (this.state.stopped) return resultOf(this.state, nowMs);
+    if (this.inflight === undefined && demandAllowed(this.state, nowMs)) void this.refresh();
+    if (this.inflight !== undefined) await this.waitBounded(this.inflight, this.demandWaitMs);
+    return resultOf(this.state, clock.now());
   };
+
+  readonly start = async (): Promise<CredentialResult> => {
+    this.stopTicker = this.options.ticker(this.check);
+    if (isServable(this.state.current, this.options.clock.now())) this.arm();
+    else await this.refresh();
+    return resultOf(this.state, this.options.clock.now());
+  };
+
+  readonly refreshNow = async (): Promise<CredentialResult> => {
+    await this.refresh();
+    return refreshOutcomeOf(this.state, this.options.clock.now());
+  };
+
+  readonly status = (): RefresherStatus => statusOf(this.state, this.options.clock.now(), this.inflight !== undefined);
+
+  readonly held = (): Credential | undefined => this.state.current;
+
+  readonly adopt = (credential: Credential): void => {
+    this.state = onAdopt(this.state, credential, this.options.refreshBeforeSec);
+  };
+
+  readonly stop = (): void => {
+    this.state = onStop(this.state);
+    this.cancelTimer?.();
+    this.stopTicker?.();
+  };
+}
+
+export function createRefresher(options: RefresherOptions): Refresher {
+  return new RefresherShell(options);
 }

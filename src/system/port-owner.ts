@@ -4,45 +4,30 @@
  * Best effort: undefined when the platform or permissions do not tell.
  */
 import { execFile } from 'node:child_process';
-import { readFile, readdir, readlink } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { TCP_STATE, hexPort, parseTcpRow, readTcpTables, socketHolders } from './proc-net.js';
 
 export interface PortOwner {
   readonly pid: number;
   readonly command: string;
 }
 
-const LISTEN_STATE = '0A';
-
 async function listeningInodes(port: number): Promise<Set<string>> {
-  const inodes = new Set<string>();
-  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
-  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
-    const text = await readFile(table, 'utf8').catch(() => '');
-    for (const line of text.split('\n').slice(1)) {
-      const cols = line.trim().split(/\s+/);
-      if (cols[1]?.endsWith(`:${hexPort}`) && cols[3] === LISTEN_STATE && cols[9] !== undefined) inodes.add(cols[9]);
-    }
-  }
-  return inodes;
+  const suffix = hexPort(port);
+  const rows = (await readTcpTables()).flatMap((text) => text.split('\n').slice(1).map(parseTcpRow));
+  return new Set(rows.filter((row) => row?.local.endsWith(suffix) && row.state === TCP_STATE.LISTEN).map((row) => row?.inode ?? ''));
 }
 
-async function linuxOwner(port: number): Promise<PortOwner | undefined> {
+/** A socket passed by systemd is held by it and by the daemon: `preferPid` is reported when it is one. */
+async function linuxOwner(port: number, preferPid?: number): Promise<PortOwner | undefined> {
   const inodes = await listeningInodes(port);
   if (inodes.size === 0) return undefined;
-  const pids = (await readdir('/proc').catch(() => [] as string[])).filter((name) => /^\d+$/.test(name));
-  for (const pid of pids) {
-    const fds = await readdir(`/proc/${pid}/fd`).catch(() => [] as string[]);
-    for (const fd of fds) {
-      const target = await readlink(`/proc/${pid}/fd/${fd}`).catch(() => '');
-      const inode = /^socket:\[(\d+)\]$/.exec(target)?.[1];
-      if (inode !== undefined && inodes.has(inode)) {
-        const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-        const command = cmdline.split('\0').filter(Boolean).join(' ').slice(0, 200);
-        return { pid: Number(pid), command: command || 'unknown' };
-      }
-    }
-  }
-  return undefined;
+  const holders = await socketHolders(inodes);
+  const pid = preferPid !== undefined && holders.includes(preferPid) ? preferPid : holders[0];
+  if (pid === undefined) return undefined;
+  const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+  const command = cmdline.split('\0').filter(Boolean).join(' ').slice(0, 200);
+  return { pid, command: command || 'unknown' };
 }
 
 function macOwner(port: number): Promise<PortOwner | undefined> {
@@ -56,8 +41,8 @@ function macOwner(port: number): Promise<PortOwner | undefined> {
   });
 }
 
-export function findPortOwner(port: number, platform: NodeJS.Platform = process.platform): Promise<PortOwner | undefined> {
-  if (platform === 'linux') return linuxOwner(port);
+export function findPortOwner(port: number, platform: NodeJS.Platform = process.platform, preferPid?: number): Promise<PortOwner | undefined> {
+  if (platform === 'linux') return linuxOwner(port, preferPid);
   if (platform === 'darwin') return macOwner(port);
   return Promise.resolve(undefined);
 }

@@ -72,7 +72,7 @@ t.test('a credential too close to expiry is never served', async (t) => {
 
 t.test('an expired credential is refused on the fake clock', async (t) => {
   const imds = await startImds(t, { allowV1: true });
-  imds.clock.advance(3_600_000);
+  await imds.clock.advance(3_600_000);
   const reply = await imds.call('GET', `${CREDENTIALS}/dev-admin`);
   t.equal(reply.status, 503, 'the hour-old credential is not served');
   t.notMatch(reply.body, SECRET, 'and no secret leaks');

@@ -26,18 +26,18 @@ t.test('an unknown or expired token is a 401 even with IMDSv1 allowed', async (t
   t.equal((await imds.call('GET', REGION, { [TOKEN]: 'forged' })).status, 401, 'an unknown token is a 401');
   t.equal((await imds.call('GET', REGION, { [TOKEN]: '' })).status, 401, 'an empty token is a 401');
   const token = await imds.token(10);
-  imds.clock.advance(9_001);
+  await imds.clock.advance(9_001);
   const late = await imds.call('GET', REGION, { [TOKEN]: token });
   t.equal(late.status, 200, 'a token is good until its TTL ends');
   t.equal(late.headers[TTL], '1', 'with the remaining second echoed');
-  imds.clock.advance(999);
+  await imds.clock.advance(999);
   t.equal((await imds.call('GET', REGION, { [TOKEN]: token })).status, 401, 'an expired token is a 401');
 });
 
 t.test('with IMDSv2 required an expired token is a 401', async (t) => {
   const imds = await startImds(t);
   const token = await imds.token(1);
-  imds.clock.advance(1_000);
+  await imds.clock.advance(1_000);
   t.equal((await imds.call('GET', REGION, { [TOKEN]: token })).status, 401, 'the token ran out on the fake clock');
 });
 

@@ -10,10 +10,10 @@ t.test('issues random url-safe tokens that are valid for their whole TTL', async
   t.match(token, /^[A-Za-z0-9_-]{43}$/, 'a token is 32 random bytes in base64url');
   t.not(store.issue(30), token, 'every token is new');
   t.equal(store.check(token), 30, 'a fresh token has its whole TTL left');
-  clock.advance(29_500);
+  await clock.advance(29_500);
   t.equal(store.check(token), 1, 'the remaining TTL is rounded up to whole seconds');
   t.equal(store.check(token), 1, 'a token can be used any number of times');
-  clock.advance(500);
+  await clock.advance(500);
   t.equal(store.check(token), undefined, 'a token is dead at the end of its TTL');
   t.equal(store.size(), 1, 'an expired token is dropped when it is looked up, before any sweep');
 });
@@ -33,12 +33,12 @@ t.test('sweeps expired tokens on a timer and keeps live ones', async (t) => {
   const short = store.issue(1);
   const long = store.issue(3600);
   t.equal(clock.pending(), 1, 'one sweep timer is armed');
-  clock.advance(TOKEN_SWEEP_INTERVAL_MS);
+  await clock.advance(TOKEN_SWEEP_INTERVAL_MS);
   t.equal(store.size(), 1, 'the sweep dropped the expired token');
   t.equal(store.check(short), undefined, 'the swept token is gone');
   t.equal(store.check(long), 3600 - TOKEN_SWEEP_INTERVAL_MS / 1000, 'the live token survived');
   t.equal(clock.pending(), 1, 'the sweep re-arms itself');
-  clock.advance(3600_000);
+  await clock.advance(3600_000);
   t.equal(store.size(), 0, 'later sweeps keep running');
 });
 
@@ -49,7 +49,7 @@ t.test('sweep() reports how many tokens it dropped', async (t) => {
   store.issue(1);
   store.issue(2);
   store.issue(10);
-  clock.advance(2_000);
+  await clock.advance(2_000);
   t.equal(clock.pending(), 1, 'no sweep ran yet');
   t.equal(store.sweep(), 2, 'two tokens had expired');
   t.equal(store.sweep(), 0, 'a second sweep finds nothing');
@@ -87,4 +87,21 @@ t.test('close() stops the sweep and forgets every token', async (t) => {
   t.equal(clock.pending(), 0, 'the sweep timer is cancelled');
   t.equal(store.check(token), undefined, 'tokens are forgotten');
   t.doesNotThrow(() => store.close(), 'closing twice is harmless');
+});
+
+t.test('with a secret, the next store accepts tokens issued before it, not its own forgotten ones (issue 14)', async (t) => {
+  const clock = createFakeClock();
+  const before = createTokenStore({ clock, secret: 'key' });
+  const token = before.issue(60);
+  before.close();
+  clock.advance(1_000);
+  const after = createTokenStore({ clock, secret: 'key', maxTokens: 1 });
+  t.teardown(() => after.close());
+  t.equal(after.check(token), 59, 'the restarted store accepts the earlier token with its TTL left');
+  t.equal(createTokenStore({ clock, secret: 'other' }).check(token), undefined, 'another secret does not');
+  const own = after.issue(60);
+  after.issue(60);
+  t.equal(after.check(own), undefined, 'a token this store forgot (the cap) stays forgotten');
+  clock.advance(60_000);
+  t.equal(after.check(token), undefined, 'the earlier token dies at its expiry');
 });

@@ -74,7 +74,7 @@ t.test('from the installed prefix: run, a real SDK, status, env, credential-proc
   const home = cleanEnv();
   const env = sourceEnv(sts, home);
   const path = `${dirname(process.execPath)}:${env.PATH ?? ''}`;
-  const daemon = runCli(['run', '--role-arn', DEFAULT_ROLE_ARN, '--port', '0', '--region', 'us-east-1'], { ...env, PATH: path }, [pkg.bin]);
+  const daemon = runCli(['run', '--role-arn', DEFAULT_ROLE_ARN, '--port', '0', '--region', 'us-east-1'], { ...env, PATH: path }, [], [pkg.bin]);
   t.teardown(() => daemon.stop());
   const listening = await daemon.waitFor((line) => line.event === 'listening', 20_000);
   const port = Number(listening.port);
@@ -120,7 +120,7 @@ t.test('from the installed prefix: install --print for both platforms, run --con
   const file = join(mkdtempSync(join(tmpdir(), 'imdsd-packed-')), 'imdsd.json');
   writeFileSync(file, JSON.stringify({ roles: [{ roleArn: DEFAULT_ROLE_ARN, port: 0 }] }));
   const path = `${dirname(process.execPath)}:${home.PATH ?? ''}`;
-  const daemon = runCli(['run', '--config', file], { ...sourceEnv(sts, home), PATH: path }, [pkg.bin]);
+  const daemon = runCli(['run', '--config', file], { ...sourceEnv(sts, home), PATH: path }, [], [pkg.bin]);
   t.teardown(() => daemon.stop());
   const listening = await daemon.waitFor((line) => line.event === 'listening', 20_000);
   t.ok(Number(listening.port) > 0, 'run --config validates the file with the packaged schema and listens');

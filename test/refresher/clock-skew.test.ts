@@ -1,5 +1,6 @@
 import t from 'tap';
-import { CLOCK_SKEW_WARN_MS, TIME_SYNC_HINT, isSkewed, measuredOffsetMs } from '../../src/refresher/clock-skew.js';
+import { CLOCK_SKEW_WARN_MS, isSkewed, measuredOffsetMs } from '../../src/refresher/clock-skew.js';
+import { TIME_SYNC_HINT } from '../../src/system/time-sync.js';
 
 t.test('the offset is STS time against the midpoint of the call', async (t) => {
   t.equal(measuredOffsetMs(10_000, 1_000, 3_000), 8_000, 'STS ahead: positive');

@@ -15,6 +15,7 @@ import t from 'tap';
 import { createRefresher } from '../../src/refresher/refresher.js';
 import type { IssuedCredential } from '../../src/refresher/sts.js';
 import { FakeClock } from '../support/fake-clock.js';
+import { seededRandom } from '../support/seeded-random.js';
 
 t.setTimeout(600_000);
 
@@ -27,16 +28,6 @@ const REQUEST_EVERY_MS = 5 * MIN;
 /** Background retries (≤ 60/h at the 60 s cap, more early in an outage) plus demand. */
 const STS_CALLS_PER_HOUR_BUDGET = 150;
 
-/** mulberry32: small, fast and seedable. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = Math.imul(a ^ (a >>> 15), 1 | a);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Scenario {
   readonly name: string;
@@ -75,7 +66,7 @@ interface Counts {
 }
 
 async function simulate(scenario: Scenario, seed: number): Promise<Counts> {
-  const random = prng(seed);
+  const random = seededRandom(seed);
   // The refresher's work is promises only, so two macrotask turns per timer suffice.
   const clock = new FakeClock(Date.UTC(2026, 10, 1), 2);
   const stsNow = (): number => clock.now() + scenario.clockOffsetMs;

@@ -6,6 +6,7 @@ import type { FailureContext } from '../../src/refresher/classify.js';
 import { createRefresher, type Refresher, type RefresherOptions, type Ticker } from '../../src/refresher/refresher.js';
 import type { AssumeRoleFn, IssuedCredential } from '../../src/refresher/sts.js';
 import { FakeClock } from '../support/fake-clock.js';
+import { seededRandom } from '../support/seeded-random.js';
 
 // Each long simulation runs 7 days of fake time (about 30,000 timers): allow for a busy machine.
 t.setTimeout(180_000);
@@ -148,16 +149,6 @@ function captureLog(): LogCapture {
   };
 }
 
-/** A deterministic uniform [0, 1) generator (mulberry32). */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = Math.imul(a ^ (a >>> 15), 1 | a);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 interface Env {
   readonly clock: FakeClock;
@@ -408,7 +399,7 @@ t.test('a long outage costs at most about 120 STS calls an hour with fast retrie
 });
 
 t.test('with random jitter a long outage still averages about 120 STS calls an hour', async (t) => {
-  const { perHour } = await outageCallsPerHour(t, seeded(42), 24);
+  const { perHour } = await outageCallsPerHour(t, seededRandom(42), 24);
   const mean = perHour.reduce((a, b) => a + b, 0) / perHour.length;
   t.ok(mean <= 125, `the mean is ${mean.toFixed(1)} calls an hour (≤ 125)`);
   t.ok(mean >= 100, 'and the daemon keeps retrying');
@@ -785,9 +776,9 @@ t.test('refreshNow() refreshes a fresh credential and joins a refresh in flight'
 t.test('stop() cancels every timer and no STS call follows', async (t) => {
   const env = setup(t);
   await env.refresher.start();
-  t.ok(env.clock.pendingTimers >= 2, 'the refresh timer and the ticker are armed');
+  t.ok(env.clock.pending() >= 2, 'the refresh timer and the ticker are armed');
   env.refresher.stop();
-  t.equal(env.clock.pendingTimers, 0, 'stop() leaves no timer pending');
+  t.equal(env.clock.pending(), 0, 'stop() leaves no timer pending');
   await env.clock.advance(DAY);
   t.equal(env.sts.calls, 1, 'no STS call in the following day');
   t.equal(errorCode(await env.refresher.get()), 'IMDSD_ERR_SHUTTING_DOWN', 'get() with nothing servable says the daemon is shutting down');
@@ -798,7 +789,7 @@ t.test('stop() also cancels the retry timer of a failing refresher', async (t) =
   env.sts.failWith(throttling);
   await env.refresher.start();
   env.refresher.stop();
-  t.equal(env.clock.pendingTimers, 0, 'no timer pending');
+  t.equal(env.clock.pending(), 0, 'no timer pending');
 });
 
 t.test('a refresh that ends after stop() changes nothing', async (t) => {

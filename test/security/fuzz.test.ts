@@ -86,7 +86,7 @@ t.test('10,000 random raw requests: the server stays up, answers only documented
     imds.source.result = sourceOk ? good : failing;
     const validTokens = await Promise.all([imds.token(), imds.token(300), imds.token(21_600)]);
     const expiredTokens = await Promise.all([imds.token(1), imds.token(1)]);
-    imds.clock.advance(1_500);
+    await imds.clock.advance(1_500);
     const ctx: FuzzContext = {
       port: imds.port, roleName: IDENTITY.roleName, validTokens, expiredTokens, containerToken: CONTAINER_TOKEN, sourceOk,
     };

@@ -40,12 +40,15 @@ export function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS
 }
 
 /**
- * `command` is what runs the CLI: by default this node with the checkout's build; the
+ * `launcher` runs the CLI through another program, e.g. `systemd-socket-activate -l …`;
+ * `command` is what runs the CLI: by default this node with the checkout's build, and the
  * packaging tests pass an installed package's bin (see packed-install.ts).
  */
-export function runCli(args: string[], env: NodeJS.ProcessEnv, command: readonly string[] = [process.execPath, CLI]): DaemonProcess {
-  const [file = process.execPath, ...before] = command;
-  const child = spawn(file, [...before, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+export function runCli(
+  args: string[], env: NodeJS.ProcessEnv, launcher: readonly string[] = [], command: readonly string[] = [process.execPath, CLI],
+): DaemonProcess {
+  const [file = process.execPath, ...rest] = [...launcher, ...command, ...args];
+  const child = spawn(file, rest, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: LogLine[] = [];
   const output: string[] = [];
   let errText = '';

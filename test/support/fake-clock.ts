@@ -46,7 +46,8 @@ export class FakeClock implements Clock {
     };
   }
 
-  get pendingTimers(): number {
+  /** Timers set and not yet run or cancelled. */
+  pending(): number {
     return this.timers.length;
   }
 

@@ -5,45 +5,16 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { Client } from 'undici';
-import type { Clock } from '../../src/clock.js';
+import { FakeClock } from './fake-clock.js';
 import type { Credential, CredentialResult, CredentialSource, RoleIdentity } from '../../src/credentials.js';
 import { buildImdsApp, type ImdsAppOptions } from '../../src/imds/app.js';
 
 /** 2026-11-21T20:00:00Z */
 export const T0_MS = Date.UTC(2026, 10, 21, 20, 0, 0);
 
-export interface FakeClock extends Clock {
-  /** Moves time forward and runs every timer that falls due, in order. */
-  advance(ms: number): void;
-  /** Timers set and not yet run or cancelled. */
-  pending(): number;
-}
-
+/** The one FakeClock of the suite, started at T0; its timers run as `await clock.advance(ms)` moves time. */
 export function createFakeClock(startMs = T0_MS): FakeClock {
-  let nowMs = startMs;
-  let nextId = 0;
-  const timers = new Map<number, { at: number; fn: () => void }>();
-  return {
-    now: () => nowMs,
-    monotonic: () => nowMs - startMs,
-    setTimer(fn, delayMs) {
-      const id = nextId++;
-      timers.set(id, { at: nowMs + Math.max(0, delayMs), fn });
-      return () => void timers.delete(id);
-    },
-    advance(ms) {
-      const target = nowMs + ms;
-      for (;;) {
-        const due = [...timers.entries()].filter(([, timer]) => timer.at <= target).sort((a, b) => a[1].at - b[1].at)[0];
-        if (due === undefined) break;
-        timers.delete(due[0]);
-        nowMs = due[1].at;
-        due[1].fn();
-      }
-      nowMs = target;
-    },
-    pending: () => timers.size,
-  };
+  return new FakeClock(startMs, 1);
 }
 
 export const IDENTITY: RoleIdentity = {

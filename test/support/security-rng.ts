@@ -4,6 +4,7 @@
  * IMDSD_FUZZ_SEED=<seed>.
  */
 import { randomInt } from 'node:crypto';
+import { seededRandom } from './seeded-random.js';
 
 export interface Rng {
   readonly seed: number;
@@ -29,14 +30,7 @@ export function fuzzSeed(env: NodeJS.ProcessEnv = process.env): number {
 }
 
 export function createRng(seed: number): Rng {
-  let state = seed >>> 0;
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let z = state;
-    z = Math.imul(z ^ (z >>> 15), z | 1);
-    z ^= z + Math.imul(z ^ (z >>> 7), z | 61);
-    return ((z ^ (z >>> 14)) >>> 0) / 4_294_967_296;
-  };
+  const next = seededRandom(seed);
   const int = (min: number, max: number): number => min + Math.floor(next() * (max - min + 1));
   const pick = <T>(items: readonly T[]): T => {
     if (items.length === 0) throw new Error('pick from an empty list');

@@ -8,7 +8,8 @@ import { CONTROL_ROUTES, isDaemonStatus } from '../../contract/control-api.js';
 import { callControl, replyError } from '../control-client.js';
 import { CLIENT_EXIT, CONTROL_SOCKET_OPTION, parseCommandArgs, reportFailure, reportReplyError, socketFor, type CommandContext } from './context.js';
 
-const OPTIONS = { ...CONTROL_SOCKET_OPTION, role: { type: 'string' } } as const;
+/** Every option this command accepts; its --help names each (command-help.ts). */
+export const OPTIONS = { ...CONTROL_SOCKET_OPTION, role: { type: 'string' } } as const;
 
 export async function credentialProcessCommand(argv: string[], ctx: CommandContext): Promise<number> {
   const { values } = parseCommandArgs('credential-process', argv, OPTIONS);

@@ -8,12 +8,15 @@
 import { readFile } from 'node:fs/promises';
 import { EXIT } from '../../contract/exit-codes.js';
 import { ImdsdError } from '../../errors.js';
+import { LOOPBACK_NAMES } from '../../loopback.js';
+import { SHELLS, quoteFor, type Shell } from '../shell-quote.js';
 import { callControl } from '../control-client.js';
 import { containerTokenPath, DEFAULT_IMDS_PORT } from '../../contract/paths.js';
 import { CONTROL_ROUTES, containerCredentialsPath, isDaemonStatus, type DaemonStatus } from '../../contract/control-api.js';
 import { CLIENT_EXIT, CONTROL_SOCKET_OPTION, parseCommandArgs, reportFailure, socketFor, unreadableReply, type CommandContext } from './context.js';
 
-const OPTIONS = {
+/** Every option this command accepts; its --help names each (command-help.ts). */
+export const OPTIONS = {
   ...CONTROL_SOCKET_OPTION,
   role: { type: 'string' },
   shell: { type: 'string' },
@@ -21,28 +24,19 @@ const OPTIONS = {
   ecs: { type: 'boolean' },
 } as const;
 
-const SHELLS = ['bash', 'zsh', 'fish', 'powershell'] as const;
-type Shell = (typeof SHELLS)[number];
 /** `[::1]` too: botocore matches NO_PROXY against the URL's bracketed host. */
-const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '::1', '[::1]'];
-
-/** Quotes a value for the shell: single quotes, with embedded ones escaped per shell. */
-function quote(shell: Shell, value: string): string {
-  if (shell === 'powershell') return `'${value.replace(/'/g, "''")}'`;
-  if (shell === 'fish') return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-  return `'${value.replace(/'/g, `'\\''`)}'`;
-}
+const NO_PROXY_NAMES = [...LOOPBACK_NAMES, '[::1]'];
 
 function assignment(shell: Shell, name: string, value: string): string {
-  if (shell === 'fish') return `set -gx ${name} ${quote(shell, value)};`;
-  if (shell === 'powershell') return `$env:${name} = ${quote(shell, value)}`;
-  return `export ${name}=${quote(shell, value)}`;
+  if (shell === 'fish') return `set -gx ${name} ${quoteFor(shell, value)};`;
+  if (shell === 'powershell') return `$env:${name} = ${quoteFor(shell, value)}`;
+  return `export ${name}=${quoteFor(shell, value)}`;
 }
 
 /** NO_PROXY with the loopback names added once, keeping what the user had. */
 export function extendNoProxy(current: string | undefined): string {
   const entries = (current ?? '').split(',').map((entry) => entry.trim()).filter(Boolean);
-  for (const name of LOOPBACK_NAMES) if (!entries.includes(name)) entries.push(name);
+  for (const name of NO_PROXY_NAMES) if (!entries.includes(name)) entries.push(name);
   return entries.join(',');
 }
 

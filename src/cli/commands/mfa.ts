@@ -10,7 +10,8 @@ import { EXIT } from '../../contract/exit-codes.js';
 import { CLIENT_EXIT, CONTROL_SOCKET_OPTION, describeRefresh, parseCommandArgs, reportFailure, reportReplyError, socketFor, unreadableReply,
   type CommandContext } from './context.js';
 
-const OPTIONS = { ...CONTROL_SOCKET_OPTION, role: { type: 'string' } } as const;
+/** Every option this command accepts; its --help names each (command-help.ts). */
+export const OPTIONS = { ...CONTROL_SOCKET_OPTION, role: { type: 'string' } } as const;
 
 export async function mfaCommand(argv: string[], ctx: CommandContext): Promise<number> {
   const { values, positionals } = parseCommandArgs('mfa', argv, OPTIONS);

@@ -7,7 +7,8 @@ import { callControl, replyError } from '../control-client.js';
 import { CLIENT_EXIT, CONTROL_SOCKET_OPTION, describeRefresh, parseCommandArgs, reportFailure, socketFor, type CommandContext, unreadableReply } from './context.js';
 import { CONTROL_ROUTES, isRefreshReply } from '../../contract/control-api.js';
 
-const OPTIONS = { ...CONTROL_SOCKET_OPTION, role: { type: 'string' }, json: { type: 'boolean' } } as const;
+/** Every option this command accepts; its --help names each (command-help.ts). */
+export const OPTIONS = { ...CONTROL_SOCKET_OPTION, role: { type: 'string' }, json: { type: 'boolean' } } as const;
 
 
 export async function refreshCommand(argv: string[], ctx: CommandContext): Promise<number> {

@@ -8,7 +8,8 @@ import { CONTROL_ROUTES, isDaemonStatus, unhealthyReasons, type DaemonStatus } f
 import { CLIENT_EXIT, CONTROL_SOCKET_OPTION, parseCommandArgs, reportFailure, socketFor, unreadableReply, type CommandContext } from './context.js';
 import { formatStatus } from './status-format.js';
 
-const OPTIONS = {
+/** Every option this command accepts; its --help names each (command-help.ts). */
+export const OPTIONS = {
   ...CONTROL_SOCKET_OPTION,
   json: { type: 'boolean' },
   watch: { type: 'boolean' },

@@ -3,17 +3,12 @@
  * 5 minutes STS refuses signatures (RequestExpired), and every tool on the machine signs
  * with the local clock even though imdsd computes expiry on STS time.
  */
+import { timeSyncFix } from '../../system/time-sync.js';
 import { ok, problem, runGuarded, warning, type Finding } from './finding.js';
 import type { Situation } from './situation.js';
 
 export const CLOCK_PROBLEM_MS = 60_000;
 export const CLOCK_WARNING_MS = 5_000;
-
-const TIME_SYNC_FIX: Partial<Record<NodeJS.Platform, string>> = {
-  linux: 'sudo timedatectl set-ntp true',
-  darwin: 'sudo sntp -sS time.apple.com',
-  win32: 'w32tm /resync',
-};
 
 function clockCheck(s: Situation): Finding[] {
   if (s.status === undefined) return [];
@@ -22,7 +17,7 @@ function clockCheck(s: Situation): Finding[] {
   const worst = measured.reduce((a, b) => (Math.abs(b.offsetMs) > Math.abs(a.offsetMs) ? b : a));
   const seconds = (Math.abs(worst.offsetMs) / 1000).toFixed(1);
   const title = `the local clock is ${seconds} s ${worst.offsetMs > 0 ? 'behind' : 'ahead of'} STS (as imdsd measured for role ${worst.role})`;
-  const fix = TIME_SYNC_FIX[s.deps.platform] ?? 'enable time synchronisation';
+  const fix = timeSyncFix(s.deps.platform);
   if (Math.abs(worst.offsetMs) > CLOCK_PROBLEM_MS) {
     return [problem('clock-offset', title, { fix, detail: 'STS refuses requests signed more than 5 minutes off, and expiry times shown by tools are off by as much' })];
   }

@@ -51,6 +51,7 @@ export interface DoctorDeps {
   /** The running daemon's status; rejects (IMDSD_ERR_DAEMON_NOT_RUNNING) when none answers. */
   readonly status: () => Promise<DaemonStatus>;
   readonly request: HttpRequest;
-  readonly findPortOwner: (port: number) => Promise<PortOwner | undefined>;
+  /** `preferPid`: the daemon's, reported when it is one of several holders (a socket systemd passed). */
+  readonly findPortOwner: (port: number, preferPid?: number) => Promise<PortOwner | undefined>;
   readonly callerIdentity: CallerIdentity;
 }

@@ -4,7 +4,7 @@
  * ECS endpoint with its token; anything else hides imdsd.
  */
 import type { RoleStatus } from '../../contract/control-api.js';
-import { LOOPBACK_HOSTS } from './endpoint.js';
+import { isLoopback } from '../../loopback.js';
 import { ok, problem, type Finding } from './finding.js';
 import type { Situation } from './situation.js';
 
@@ -14,7 +14,7 @@ function sameEndpoint(a: string, b: string | undefined): boolean {
   if (b === undefined) return false;
   try {
     const [x, y] = [new URL(a), new URL(b)];
-    return LOOPBACK_HOSTS.has(x.hostname) && x.protocol === y.protocol && x.port === y.port && x.pathname === y.pathname;
+    return isLoopback(x.hostname) && x.protocol === y.protocol && x.port === y.port && x.pathname === y.pathname;
   } catch {
     return false;
   }

@@ -3,7 +3,7 @@
  * port where no role of this daemon listens reaches something else or nothing.
  */
 import { servedEcsRole } from './ecs-checks.js';
-import { LOOPBACK_HOSTS } from './endpoint.js';
+import { isLoopback } from '../../loopback.js';
 import { ok, problem, type Finding } from './finding.js';
 import type { Situation } from './situation.js';
 
@@ -27,7 +27,7 @@ export function endpointChecks(s: Situation): Finding[] {
   const { url, port } = s.endpoint;
   const named = `AWS_EC2_METADATA_SERVICE_ENDPOINT=${raw}`;
   const role = s.role;
-  if (!LOOPBACK_HOSTS.has(url.hostname) && !(role?.addresses.includes(url.hostname.replace(/^\[|\]$/g, '')) ?? false)) {
+  if (!isLoopback(url.hostname) && !(role?.addresses.includes(url.hostname.replace(/^\[|\]$/g, '')) ?? false)) {
     return [problem(ID, `${named} points at ${url.hostname}, not at imdsd on loopback`, { fix })];
   }
   if (s.status === undefined) return [ok(ID, `${named} is set (its port is not checked: imdsd is not running)`)];

@@ -3,11 +3,8 @@
  * scheme, host and port are what the SDKs use (see docs/imds-protocol.md, "Endpoint variables").
  */
 
-/** imdsd's default port, which amazon-ec2-metadata-mock also uses. */
-export const DEFAULT_IMDS_PORT = 1338;
 
 /** Host names that reach a loopback listener, as URL.hostname spells them. */
-export const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 export interface ParsedEndpoint {
   readonly url: URL;

@@ -5,6 +5,7 @@
  * aws-vault, says until when); with it, STS GetCallerIdentity answers.
  */
 import { keyIdTail } from '../../credentials.js';
+import { stsErrorCode } from '../../system/sts-error-code.js';
 import { countdown } from '../commands/status-format.js';
 import { unsetKeysFix } from './env-keys.js';
 import { ok, problem, warning, type Finding } from './finding.js';
@@ -46,12 +47,6 @@ function local(s: Situation, keyId: string): Finding[] {
     : [warning(LOCAL_ID, `temporary credentials exported in this shell expire in ${countdown(left)} (${expiry.name}=${expiry.value}); then ${EXPIRED}`, { fix })];
 }
 
-/** The STS error code of an SDK exception, if it carries one. */
-function errorCode(error: unknown): string | undefined {
-  const name = (error as { name?: unknown } | null)?.name;
-  return typeof name === 'string' ? name.replace(/Exception$/, '') : undefined;
-}
-
 const STS_VERDICTS: Readonly<Record<string, string>> = {
   ExpiredToken: 'STS says the exported credentials have expired (ExpiredToken)',
   InvalidClientTokenId: 'STS does not know the exported key (InvalidClientTokenId): revoked, mistyped, or a session key without its token',
@@ -68,7 +63,7 @@ async function viaSts(s: Situation, keyId: string): Promise<Finding[]> {
     const arn = await s.deps.callerIdentity({ accessKeyId: keyId, secretAccessKey: secret, sessionToken: env.AWS_SESSION_TOKEN || env.AWS_SECURITY_TOKEN || undefined }, env);
     return [ok(STS_ID, `STS accepts the exported credentials: ${arn}`)];
   } catch (error) {
-    const verdict = STS_VERDICTS[errorCode(error) ?? ''];
+    const verdict = STS_VERDICTS[stsErrorCode(error) ?? ''];
     if (verdict !== undefined) return [problem(STS_ID, verdict, { fix })];
     return [warning(STS_ID, `could not ask STS about the exported credentials: ${error instanceof Error ? error.message : String(error)}`, {
       fix: 'check the network, AWS_REGION and AWS_ENDPOINT_URL_STS',

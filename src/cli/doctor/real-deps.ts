@@ -63,7 +63,7 @@ export function realDoctorDeps(ctx: CommandContext, socket: string): DoctorDeps 
     files: nodeFiles,
     status: () => controlStatus(socket),
     request: directRequest,
-    findPortOwner: (port) => findPortOwner(port),
+    findPortOwner: (port, preferPid) => findPortOwner(port, process.platform, preferPid),
     callerIdentity: stsCallerIdentity,
   };
 }

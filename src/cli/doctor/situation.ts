@@ -6,7 +6,9 @@
 import type { DaemonStatus, RoleStatus } from '../../contract/control-api.js';
 import { loadSharedFiles, type SharedFiles } from './aws-profile.js';
 import type { DoctorDeps } from './deps.js';
-import { DEFAULT_IMDS_PORT, localEndpoint, LOOPBACK_HOSTS, parseEndpoint, type ParsedEndpoint } from './endpoint.js';
+import { DEFAULT_IMDS_PORT } from '../../contract/paths.js';
+import { isLoopback } from '../../loopback.js';
+import { localEndpoint, parseEndpoint, type ParsedEndpoint } from './endpoint.js';
 
 export interface DoctorOptions {
   /** Look only at this role (`--role`). */
@@ -55,7 +57,7 @@ export async function inspect(deps: DoctorDeps, options: DoctorOptions): Promise
   const all = status?.roles ?? [];
   const roles = options.role === undefined ? all : all.filter((r) => r.roleName === options.role);
   const role = options.role !== undefined ? roles[0] : (all.find((r) => r.port !== undefined && r.port === endpoint?.port) ?? all[0]);
-  const localVariable = endpoint !== undefined && LOOPBACK_HOSTS.has(endpoint.url.hostname) ? endpoint : undefined;
+  const localVariable = endpoint !== undefined && isLoopback(endpoint.url.hostname) ? endpoint : undefined;
   return {
     deps,
     options,

@@ -5,16 +5,11 @@
  * provider is consulted, and nothing is retried.
  */
 import { GetCallerIdentityCommand, STSClient, type STSClientConfig } from '@aws-sdk/client-sts';
+import { configuredStsEndpoint } from '../../system/sts-endpoint.js';
 import type { StaticCredentials } from './deps.js';
 
 /** One call; STS answers in well under a second when reachable. */
 const STS_TIMEOUT_MS = 10_000;
-
-/** The STS endpoint configured in `env`, as the SDK would pick it from the environment. */
-export function configuredStsEndpoint(env: NodeJS.ProcessEnv): string | undefined {
-  if (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS?.toLowerCase() === 'true') return undefined;
-  return env.AWS_ENDPOINT_URL_STS || env.AWS_ENDPOINT_URL || undefined;
-}
 
 /** The STS client's settings: the env's region, its configured endpoint if any (else the SDK's regional one), one attempt. */
 export function stsClientConfig(credentials: StaticCredentials, env: NodeJS.ProcessEnv): STSClientConfig {

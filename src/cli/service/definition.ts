@@ -4,9 +4,11 @@
  * absolute paths, because a service manager knows neither the shell's PATH nor its cwd.
  */
 import { dirname } from 'node:path';
-import { DEFINITION_MODE, definitionPath, launchdLogDir, type Platform, type Scope } from './locations.js';
+import type { RoleSpec } from '../../config/config.js';
+import { DEFINITION_MODE, definitionPath, launchdLogDir, socketPath, type Platform, type Scope } from './locations.js';
 import { PACKAGE, readTemplate, type PackagePaths } from './package-paths.js';
 import { renderPlist } from './render-plist.js';
+import { listenStreams, renderSocket } from './render-socket.js';
 import { renderUnit } from './render-unit.js';
 import { serviceEnvironment } from './service-env.js';
 import type { ServiceIo } from './service-io.js';
@@ -19,6 +21,8 @@ export interface Definition {
   /** Created before writing: the file's directory, and launchd's log directory. */
   readonly dirs: readonly string[];
   readonly warnings: readonly string[];
+  /** Linux: the socket unit written beside the service, same directory and mode (none with --port 0). */
+  readonly socket: { readonly path: string; readonly content: string } | undefined;
 }
 
 export interface DefinitionRequest {
@@ -26,6 +30,8 @@ export interface DefinitionRequest {
   readonly scope: Scope;
   readonly user: string | undefined;
   readonly runArgs: readonly string[];
+  /** The roles the service will serve: their ports go into the socket unit. */
+  readonly roles: readonly RoleSpec[];
 }
 
 /** Home directories are often 0700, so a system service's User= may not reach them. */
@@ -54,10 +60,18 @@ export async function buildDefinition(request: DefinitionRequest, io: ServiceIo,
       warnings.push(`${path} is under a home directory, which User=${String(user)} may not be able to read; install node and imdsd system-wide if the service fails with status 203/EXEC`);
     }
   }
+  if (platform === 'linux' && scope === 'user' && request.roles.some((role) => (role.allowUids?.length ?? 0) > 0)) {
+    warnings.push('--allow-uid does not work in the user unit: its PrivateUsers=yes shows other users\' connections as nobody, so they are refused; use --system on a shared host');
+  }
   const path = definitionPath(platform, scope, io.env, home);
-  const content = platform === 'macos'
-    ? renderPlist(await readTemplate(paths.plistTemplate), spec)
-    : renderUnit(await readTemplate(scope === 'system' ? paths.systemUnitTemplate : paths.userUnitTemplate), spec);
-  const dirs = platform === 'macos' ? [dirname(path), spec.logDir] : [dirname(path)];
-  return { path, content, mode: DEFINITION_MODE, dirs, warnings };
+  if (platform === 'macos') {
+    const content = renderPlist(await readTemplate(paths.plistTemplate), spec);
+    return { path, content, mode: DEFINITION_MODE, dirs: [dirname(path), spec.logDir], warnings, socket: undefined };
+  }
+  const streams = listenStreams(request.roles);
+  const content = renderUnit(await readTemplate(scope === 'system' ? paths.systemUnitTemplate : paths.userUnitTemplate), spec, streams !== undefined);
+  const socket = streams === undefined
+    ? undefined
+    : { path: socketPath(path), content: renderSocket(await readTemplate(paths.socketTemplate), streams) };
+  return { path, content, mode: DEFINITION_MODE, dirs: [dirname(path)], warnings, socket };
 }

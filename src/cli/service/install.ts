@@ -38,6 +38,17 @@ function platformFor(args: InstallArgs, io: ServiceIo): Platform | undefined {
   return args.platform;
 }
 
+/** Runs one write; false (reported) when it failed. */
+async function write(io: ServiceIo, path: string, action: () => Promise<void>): Promise<boolean> {
+  try {
+    await action();
+    return true;
+  } catch (error) {
+    printError(io, `could not write ${path}: ${(error as Error).message}`, 'check the permissions of its directory');
+    return false;
+  }
+}
+
 /** Exit code: 0 installed (or printed), 78 bad flags, 1 anything else, with one line why. */
 export function runInstall(argv: string[], io: ServiceIo, paths: PackagePaths = PACKAGE): Promise<number> {
   return guard(io, async () => {
@@ -49,17 +60,20 @@ export function runInstall(argv: string[], io: ServiceIo, paths: PackagePaths = 
     const platform = platformFor(args, io);
     if (platform === undefined) return EXIT.FAILURE;
     const { scope, user } = scopeOf(args, platform, io.env);
-    const definition = await buildDefinition({ platform, scope, user, runArgs: args.runArgs }, io, paths);
+    const definition = await buildDefinition({ platform, scope, user, runArgs: args.runArgs, roles: args.config.roles }, io, paths);
+    const socket = definition.socket;
     if (args.mode === 'print') {
-      io.stdout(definition.content);
+      io.stdout(socket === undefined ? definition.content : `${definition.content}\n# ==> ${socket.path} <==\n${socket.content}`);
       return EXIT.OK;
     }
     for (const warning of definition.warnings) io.stderr(`imdsd: note: ${warning}\n`);
-    const commands = installCommands(platform, scope, io.uid, definition.path);
+    const commands = installCommands(platform, scope, io.uid, definition.path, socket !== undefined);
+    const files = socket === undefined ? [definition] : [definition, socket];
     if (args.mode === 'dry-run') {
       const dirs = definition.dirs.map((dir) => `would create directory ${dir}\n`).join('');
       const mode = definition.mode.toString(8).padStart(4, '0');
-      io.stdout(`${dirs}would write ${definition.path} (mode ${mode}):\n${definition.content}${describeCommands(commands)}`);
+      const writes = files.map((file) => `would write ${file.path} (mode ${mode}):\n${file.content}`).join('');
+      io.stdout(`${dirs}${writes}${describeCommands(commands)}`);
       return EXIT.OK;
     }
     if (scope === 'system' && io.uid !== 0) {
@@ -76,12 +90,11 @@ export function runInstall(argv: string[], io: ServiceIo, paths: PackagePaths = 
       printError(io, `the built CLI ${paths.cli} is missing, so the service could not start`, 'run `npm run build` in the imdsd package');
       return EXIT.FAILURE;
     }
-    try {
-      for (const dir of definition.dirs) await io.mkdir(dir);
-      await io.writeFile(definition.path, definition.content, definition.mode);
-    } catch (error) {
-      printError(io, `could not write ${definition.path}: ${(error as Error).message}`, 'check the permissions of its directory');
-      return EXIT.FAILURE;
+    for (const dir of definition.dirs) {
+      if (!(await write(io, dir, () => io.mkdir(dir)))) return EXIT.FAILURE;
+    }
+    for (const file of files) {
+      if (!(await write(io, file.path, () => io.writeFile(file.path, file.content, definition.mode)))) return EXIT.FAILURE;
     }
     const failure = await runCommands(io, commands);
     if (failure !== undefined) {
@@ -89,7 +102,7 @@ export function runInstall(argv: string[], io: ServiceIo, paths: PackagePaths = 
         `check ${statusHint(platform, scope === 'system', io.uid)}, then run imdsd install again`);
       return EXIT.FAILURE;
     }
-    io.stdout(`imdsd: installed ${definition.path} and started the service (${statusHint(platform, scope === 'system', io.uid)})\n`);
+    io.stdout(`imdsd: installed ${files.map((file) => file.path).join(' and ')} and started the service (${statusHint(platform, scope === 'system', io.uid)})\n`);
     io.stdout(endpointAdvice(args.config));
     return EXIT.OK;
   });

@@ -3,7 +3,7 @@
  * `imdsd uninstall` finds exactly what `imdsd install` wrote, and so do people reading
  * the docs ("~/Library/LaunchAgents/dev.imdsd.agent.plist").
  */
-import { isAbsolute, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 
 export type Platform = 'macos' | 'linux';
 /** A per-user service, or (Linux only) a system service for build hosts. */
@@ -12,6 +12,8 @@ export type Scope = 'user' | 'system';
 /** The launchd job label, reverse-DNS as launchd.plist(5) asks. */
 export const LAUNCHD_LABEL = 'dev.imdsd.agent';
 export const SYSTEMD_UNIT = 'imdsd.service';
+/** Holds the IMDS ports while the daemon restarts; written beside the service. */
+export const SYSTEMD_SOCKET = 'imdsd.socket';
 /** Unit and plist files are world-readable by convention; they hold no secret. */
 export const DEFINITION_MODE = 0o644;
 
@@ -38,4 +40,9 @@ export function definitionPath(platform: Platform, scope: Scope, env: NodeJS.Pro
   if (platform === 'macos') return join(home, 'Library', 'LaunchAgents', `${LAUNCHD_LABEL}.plist`);
   if (scope === 'system') return join('/etc', 'systemd', 'system', SYSTEMD_UNIT);
   return join(configHome(env, home), 'systemd', 'user', SYSTEMD_UNIT);
+}
+
+/** The socket unit that goes beside a systemd service unit. */
+export function socketPath(servicePath: string): string {
+  return join(dirname(servicePath), SYSTEMD_SOCKET);
 }

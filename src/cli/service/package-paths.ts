@@ -14,6 +14,7 @@ export interface PackagePaths {
   readonly plistTemplate: string;
   readonly userUnitTemplate: string;
   readonly systemUnitTemplate: string;
+  readonly socketTemplate: string;
 }
 
 /**
@@ -31,6 +32,7 @@ export function packagePaths(moduleUrl: string): PackagePaths {
     plistTemplate: join(root, 'launchd', 'imdsd.plist.template'),
     userUnitTemplate: join(root, 'systemd', 'imdsd.service.template'),
     systemUnitTemplate: join(root, 'systemd', 'imdsd-system.service.template'),
+    socketTemplate: join(root, 'systemd', 'imdsd.socket.template'),
   };
 }
 

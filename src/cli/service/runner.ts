@@ -3,13 +3,10 @@
  * real, or only shows them for --dry-run. What a person sees is a command they could
  * paste into a shell.
  */
+import { shellWord } from '../shell-quote.js';
 import type { Command } from './service-commands.js';
 import type { RunResult, ServiceIo } from './service-io.js';
 
-/** Quotes a word for a POSIX shell when it needs it, for display only. */
-export function shellWord(word: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
 
 export function commandLine(command: Command): string {
   return [command.cmd, ...command.args].map(shellWord).join(' ');

@@ -2,7 +2,7 @@
  * The launchctl and systemctl calls that load and unload the service, as data: a dry run
  * prints them, a real run executes them in order, and tests compare them exactly.
  */
-import { LAUNCHD_LABEL, SYSTEMD_UNIT, type Platform, type Scope } from './locations.js';
+import { LAUNCHD_LABEL, SYSTEMD_SOCKET, SYSTEMD_UNIT, type Platform, type Scope } from './locations.js';
 
 export interface Command {
   readonly cmd: string;
@@ -33,11 +33,14 @@ function systemctl(scope: Scope, ...args: string[]): Command {
 /**
  * Loads a freshly written definition. launchd: unload an older copy first (bootstrap
  * refuses a loaded label), enable (bootstrap refuses a label left disabled), then
- * bootstrap, which starts it (RunAtLoad), retried while the old copy is still going away. systemd: reload unit files, enable for the next
- * login or boot, and restart, because `enable --now` keeps an already running daemon on
- * its old flags.
+ * bootstrap, which starts it (RunAtLoad), retried while the old copy is still going away.
+ * systemd: reload unit files and enable for the next login or boot. With a socket unit:
+ * stop the service (an older daemon may hold the port itself), restart the socket (new
+ * ports take effect) and start the service, which fetches a credential before the first
+ * client asks. Without one, restart the service, because `enable --now` keeps an already
+ * running daemon on its old flags.
  */
-export function installCommands(platform: Platform, scope: Scope, uid: number, path: string): Command[] {
+export function installCommands(platform: Platform, scope: Scope, uid: number, path: string, withSocket = false): Command[] {
   if (platform === 'macos') {
     return [
       { cmd: 'launchctl', args: ['bootout', `gui/${uid}/${LAUNCHD_LABEL}`], mayFail: 'nothing to unload when it was not loaded' },
@@ -45,15 +48,24 @@ export function installCommands(platform: Platform, scope: Scope, uid: number, p
       { cmd: 'launchctl', args: ['bootstrap', `gui/${uid}`, path], retry: LAUNCHD_SETTLING },
     ];
   }
-  return [systemctl(scope, 'daemon-reload'), systemctl(scope, 'enable', SYSTEMD_UNIT), systemctl(scope, 'restart', SYSTEMD_UNIT)];
+  if (!withSocket) {
+    return [systemctl(scope, 'daemon-reload'), systemctl(scope, 'enable', SYSTEMD_UNIT), systemctl(scope, 'restart', SYSTEMD_UNIT)];
+  }
+  return [
+    systemctl(scope, 'daemon-reload'),
+    systemctl(scope, 'enable', SYSTEMD_SOCKET, SYSTEMD_UNIT),
+    systemctl(scope, 'stop', SYSTEMD_UNIT),
+    systemctl(scope, 'restart', SYSTEMD_SOCKET),
+    systemctl(scope, 'start', SYSTEMD_UNIT),
+  ];
 }
 
-/** Stops the service and forgets it at login or boot; runs before the file is removed. */
-export function stopCommands(platform: Platform, scope: Scope, uid: number): Command[] {
+/** Stops the service (and its socket) and forgets them at login or boot; runs before the files are removed. */
+export function stopCommands(platform: Platform, scope: Scope, uid: number, withSocket = false): Command[] {
   if (platform === 'macos') {
     return [{ cmd: 'launchctl', args: ['bootout', `gui/${uid}/${LAUNCHD_LABEL}`], mayFail: 'nothing to unload when it was not loaded' }];
   }
-  return [systemctl(scope, 'disable', '--now', SYSTEMD_UNIT)];
+  return [systemctl(scope, 'disable', '--now', ...(withSocket ? [SYSTEMD_SOCKET] : []), SYSTEMD_UNIT)];
 }
 
 /** Runs after the file is removed, so the manager forgets the unit. */

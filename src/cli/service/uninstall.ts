@@ -4,7 +4,7 @@
  * nothing installed, it says so and exits 0.
  */
 import { EXIT } from '../../contract/exit-codes.js';
-import { definitionPath, hostPlatform } from './locations.js';
+import { definitionPath, hostPlatform, socketPath } from './locations.js';
 import { guard, printError } from './report.js';
 import { describeCommands, failureMessage, runCommands } from './runner.js';
 import { parseUninstallArgs } from './service-args.js';
@@ -31,14 +31,16 @@ export function runUninstall(argv: string[], io: ServiceIo): Promise<number> {
     }
     const scope = args.system ? 'system' : 'user';
     const path = definitionPath(platform, scope, io.env, io.homedir);
-    if (!(await io.exists(path))) {
+    const socket = platform === 'linux' && (await io.exists(socketPath(path))) ? socketPath(path) : undefined;
+    if (!(await io.exists(path)) && socket === undefined) {
       io.stdout(`imdsd: not installed (there is no ${path}); nothing to do\n`);
       return EXIT.OK;
     }
-    const stop = stopCommands(platform, scope, io.uid);
+    const paths = socket === undefined ? [path] : [path, socket];
+    const stop = stopCommands(platform, scope, io.uid, socket !== undefined);
     const forget = forgetCommands(platform, scope);
     if (args.dryRun) {
-      io.stdout(`${describeCommands(stop)}would remove ${path}\n${describeCommands(forget)}`);
+      io.stdout(`${describeCommands(stop)}${paths.map((file) => `would remove ${file}\n`).join('')}${describeCommands(forget)}`);
       return EXIT.OK;
     }
     if (scope === 'system' && io.uid !== 0) {
@@ -47,16 +49,17 @@ export function runUninstall(argv: string[], io: ServiceIo): Promise<number> {
     }
     const stopped = await runCommands(io, stop);
     if (stopped !== undefined) {
-      printError(io, `${failureMessage(stopped)}; ${path} was left in place`, `stop the service by hand, then remove ${path}`);
+      printError(io, `${failureMessage(stopped)}; ${paths.join(' and ')} ${paths.length === 1 ? 'was' : 'were'} left in place`, `stop the service by hand, then remove ${paths.join(' ')}`);
       return EXIT.FAILURE;
     }
-    await io.removeFile(path);
+    for (const file of paths) await io.removeFile(file);
+    const removed = paths.join(' and ');
     const forgotten = await runCommands(io, forget);
     if (forgotten !== undefined) {
-      printError(io, `${failureMessage(forgotten)}; ${path} was removed`, 'run it again by hand');
+      printError(io, `${failureMessage(forgotten)}; ${removed} ${paths.length === 1 ? 'was' : 'were'} removed`, 'run it again by hand');
       return EXIT.FAILURE;
     }
-    io.stdout(`imdsd: uninstalled: the service is stopped and ${path} is removed\n`);
+    io.stdout(`imdsd: uninstalled: the service is stopped and ${removed} ${paths.length === 1 ? 'is' : 'are'} removed\n`);
     return EXIT.OK;
   });
 }

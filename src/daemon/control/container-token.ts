@@ -29,3 +29,26 @@ export async function writeContainerToken(path: string, token: string): Promise<
   await writeFile(temporary, token, { mode: 0o600 });
   await rename(temporary, path);
 }
+
+export interface PrivateTokens {
+  readonly tokenFile: string;
+  readonly containerToken: string;
+  /** The key IMDSv2 tokens are signed with, so a restarted daemon accepts them (src/imds/signed-token.ts). */
+  readonly tokenSecret: string;
+  /** Writes both, once the control socket's private directory exists. */
+  save(): Promise<void>;
+}
+
+/** The ECS token and the IMDSv2 token key beside the control socket, each reused when still private. */
+export async function privateTokens(tokenFile: string, keyFile: string, uid: number | undefined): Promise<PrivateTokens> {
+  const [containerToken, tokenSecret] = await Promise.all([reusableContainerToken(tokenFile, uid), reusableContainerToken(keyFile, uid)]);
+  return {
+    tokenFile,
+    containerToken,
+    tokenSecret,
+    save: async () => {
+      await writeContainerToken(tokenFile, containerToken);
+      await writeContainerToken(keyFile, tokenSecret);
+    },
+  };
+}

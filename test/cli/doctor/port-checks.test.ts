@@ -18,6 +18,8 @@ t.test('a port held by another process, found by findPortOwner', { skip: process
     fix: `stop it (kill ${process.pid}), or run imdsd with --port N and then eval "$(imdsd env)"`,
   }, 'names the pid and the command');
   t.equal(only(findings, 'port-owner').detail, undefined, 'no mock note on another port');
+  t.equal((await findPortOwner(port, 'linux', process.pid))?.pid, process.pid, 'the preferred pid when it holds the socket');
+  t.equal((await findPortOwner(port, 'linux', 1))?.pid, process.pid, 'else the first holder');
 });
 
 t.test('1338 and amazon-ec2-metadata-mock', async (t) => {
@@ -37,4 +39,16 @@ t.test('the daemon\'s own port', async (t) => {
   t.match(only(await portChecks(await situation()), 'port-owner'), { level: 'ok', title: 'no other process was found holding port 1338' }, 'nothing found');
   t.match(only(await portChecks(await situation({ findPortOwner: () => Promise.reject(new Error('lsof missing')) })), 'port-owner'),
     { level: 'warning', title: 'could not check who holds port 1338: lsof missing' }, 'guarded');
+});
+
+t.test('a port systemd holds for imdsd.socket (issue 14)', async (t) => {
+  const held = await portChecks(await situation({ findPortOwner: async () => ({ pid: 812, command: '/lib/systemd/systemd --user' }) }));
+  t.match(only(held, 'port-owner'), { level: 'ok', title: 'port 1338 is held by systemd (pid 812, imdsd.socket), which hands it to imdsd' }, 'no "kill systemd" advice');
+  let asked: number | undefined;
+  const running = await portChecks(await situation({ status: async () => fakeStatus(), findPortOwner: async (_port, preferPid) => {
+    asked = preferPid;
+    return { pid: 4242, command: 'node imdsd run' };
+  } }));
+  t.equal(asked, 4242, 'the daemon\'s pid is asked for first, as systemd holds the same socket');
+  t.match(only(running, 'port-owner'), { level: 'ok', title: 'port 1338 is held by imdsd (pid 4242, role dev)' }, 'and reported');
 });

@@ -5,7 +5,8 @@
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { createServer } from 'node:http';
 import t, { type Test } from 'tap';
-import { configuredStsEndpoint, stsCallerIdentity, stsClientConfig } from '../../../src/cli/doctor/sts-identity.js';
+import { stsCallerIdentity, stsClientConfig } from '../../../src/cli/doctor/sts-identity.js';
+import { configuredStsEndpoint } from '../../../src/system/sts-endpoint.js';
 import { doctorCommand } from '../../../src/cli/commands/doctor.js';
 import { DEFAULT_ROLE_ARN, DEFAULT_USER, startStsServer, type StsServer } from '../../support/sts-server.js';
 import { notRunning, tempHome } from '../../support/doctor-fakes.js';
@@ -33,7 +34,7 @@ async function doctor(t: Test, env: NodeJS.ProcessEnv): Promise<{ code: number; 
 t.test('the configured STS endpoint, as the SDK reads it from the environment', async (t) => {
   t.equal(configuredStsEndpoint({ AWS_ENDPOINT_URL_STS: 'http://sts', AWS_ENDPOINT_URL: 'http://all' }), 'http://sts', 'the service-specific one first');
   t.equal(configuredStsEndpoint({ AWS_ENDPOINT_URL: 'http://all' }), 'http://all', 'then the global one');
-  t.equal(configuredStsEndpoint({ AWS_ENDPOINT_URL_STS: 'http://sts', AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'TRUE' }), undefined, 'unless ignored');
+  t.equal(configuredStsEndpoint({ AWS_ENDPOINT_URL_STS: 'http://sts', AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true' }), undefined, 'unless ignored (exactly "true", as the SDK reads it: issue 12)');
   t.equal(configuredStsEndpoint({ AWS_ENDPOINT_URL_STS: '' }), undefined, 'none: the SDK\'s regional endpoint');
   const creds = { accessKeyId: 'AKIA1', secretAccessKey: 's' };
   t.same(stsClientConfig(creds, {}), { region: 'us-east-1', credentials: creds, maxAttempts: 1 }, 'no endpoint key at all: the SDK resolves the regional one');

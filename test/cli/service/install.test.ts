@@ -11,6 +11,7 @@ import { fakeServiceIo, type FakeOptions } from '../../support/fake-service-io.j
 const ARN = 'arn:aws:iam::123456789012:role/dev';
 const PLIST = '/Users/me/Library/LaunchAgents/dev.imdsd.agent.plist';
 const USER_UNIT = '/home/dev/.config/systemd/user/imdsd.service';
+const USER_SOCKET = '/home/dev/.config/systemd/user/imdsd.socket';
 const SYSTEM_UNIT = '/etc/systemd/system/imdsd.service';
 /** The built CLI exists, as after `npm install`. */
 const BUILT = { [PACKAGE.cli]: '' };
@@ -51,16 +52,21 @@ t.test('macOS reinstall: bootstrap is retried while launchd still holds the old 
   t.same(io.events.slice(-3), [`run launchctl bootstrap gui/501 ${PLIST}`, 'sleep 1000', `run launchctl bootstrap gui/501 ${PLIST}`], 'once more after a second');
 });
 
-t.test('Linux user unit: daemon-reload, enable, restart, under XDG_CONFIG_HOME when set', async (t) => {
+t.test('Linux user unit and socket: daemon-reload, enable both, restart, under XDG_CONFIG_HOME when set', async (t) => {
   const io = linux();
   t.equal(await runInstall(['--role-arn', ARN], io), 0, 'exit 0');
   t.same(io.events, [
     'mkdir /home/dev/.config/systemd/user',
     `write ${USER_UNIT} 0644`,
+    `write ${USER_SOCKET} 0644`,
     'run systemctl --user daemon-reload',
-    'run systemctl --user enable imdsd.service',
-    'run systemctl --user restart imdsd.service',
-  ], 'file, then systemctl --user in order');
+    'run systemctl --user enable imdsd.socket imdsd.service',
+    'run systemctl --user stop imdsd.service',
+    'run systemctl --user restart imdsd.socket',
+    'run systemctl --user start imdsd.service',
+  ], 'files, then systemctl --user in order: the socket holds the port before the service starts');
+  t.match(io.files.get(USER_SOCKET)?.content, '\nListenStream=127.0.0.1:1338\nListenStream=[::1]:1338\n', 'the socket unit listens on both loopbacks');
+  t.match(io.out, `imdsd: installed ${USER_UNIT} and ${USER_SOCKET} and started the service`, 'names both files');
   t.match(io.files.get(USER_UNIT)?.content, `"run" "--role-arn" "${ARN}"`, 'the unit runs the given flags');
   t.match(io.out, 'journalctl --user -u imdsd', 'says where the logs are');
   const xdg = linux({ env: { PATH: '/usr/bin', XDG_CONFIG_HOME: '/home/dev/cfg' } });
@@ -74,9 +80,12 @@ t.test('Linux --system as root: /etc/systemd/system, systemctl without --user', 
   t.same(io.events, [
     'mkdir /etc/systemd/system',
     `write ${SYSTEM_UNIT} 0644`,
+    'write /etc/systemd/system/imdsd.socket 0644',
     'run systemctl daemon-reload',
-    'run systemctl enable imdsd.service',
-    'run systemctl restart imdsd.service',
+    'run systemctl enable imdsd.socket imdsd.service',
+    'run systemctl stop imdsd.service',
+    'run systemctl restart imdsd.socket',
+    'run systemctl start imdsd.service',
   ], 'system manager');
   t.match(io.files.get(SYSTEM_UNIT)?.content, /^User=dev$/m, 'runs as the sudo user');
   t.match(io.out, 'journalctl -u imdsd', 'system journal');
@@ -97,11 +106,11 @@ t.test('a user install under sudo is refused: it would land in root\'s home', as
 });
 
 t.test('a failing systemctl: exit 1, one line naming the command, the file is left', async (t) => {
-  const io = linux({ results: { 'systemctl --user enable imdsd.service': { code: 1, stderr: 'Failed to connect to bus: No medium found\n' } } });
+  const io = linux({ results: { 'systemctl --user enable imdsd.socket imdsd.service': { code: 1, stderr: 'Failed to connect to bus: No medium found\n' } } });
   t.equal(await runInstall(['--profile', 'dev'], io), 1, 'exit 1');
-  t.same(io.events.slice(-2), ['run systemctl --user daemon-reload', 'run systemctl --user enable imdsd.service'], 'stops at the failure');
+  t.same(io.events.slice(-2), ['run systemctl --user daemon-reload', 'run systemctl --user enable imdsd.socket imdsd.service'], 'stops at the failure');
   t.equal(io.err.split('\n').length, 2, 'one line');
-  t.match(io.err, `imdsd: \`systemctl --user enable imdsd.service\` failed (exit 1): Failed to connect to bus: No medium found; ${USER_UNIT} was written and left in place (fix: check systemctl --user status imdsd`, 'command, reason, the file');
+  t.match(io.err, `imdsd: \`systemctl --user enable imdsd.socket imdsd.service\` failed (exit 1): Failed to connect to bus: No medium found; ${USER_UNIT} was written and left in place (fix: check systemctl --user status imdsd`, 'command, reason, the file');
   t.ok(io.files.has(USER_UNIT), 'the unit stays');
   t.notMatch(io.out, /export/, 'no export line after a failure');
 });
@@ -117,7 +126,12 @@ t.test('--dry-run shows the file, the content and the commands, and does nothing
   t.equal(await runInstall(['--dry-run', '--role-arn', ARN], io), 0, 'exit 0');
   t.same(io.events, [], 'nothing written, nothing run');
   t.match(io.out, /^would create directory \/home\/dev\/.config\/systemd\/user\nwould write \/home\/dev\/.config\/systemd\/user\/imdsd.service \(mode 0644\):\n# imdsd as a user service/, 'the path and mode first');
-  t.match(io.out, /\[Install\]\nWantedBy=default.target\nwould run: systemctl --user daemon-reload\nwould run: systemctl --user enable imdsd.service\nwould run: systemctl --user restart imdsd.service\n$/, 'then every command');
+  t.match(io.out, /\[Install\]\nWantedBy=default.target\nwould write \/home\/dev\/.config\/systemd\/user\/imdsd.socket \(mode 0644\):\n# imdsd's IMDS port/, 'then the socket unit');
+  t.match(io.out, /\[Install\]\nWantedBy=sockets.target\nwould run: systemctl --user daemon-reload\nwould run: systemctl --user enable imdsd.socket imdsd.service\nwould run: systemctl --user stop imdsd.service\nwould run: systemctl --user restart imdsd.socket\nwould run: systemctl --user start imdsd.service\n$/, 'then every command');
+  const picked = linux({ env: { PATH: '/usr/bin' } });
+  t.equal(await runInstall(['--dry-run', '--port', '0'], picked), 0, '--port 0: exit 0');
+  t.notMatch(picked.out, /imdsd.socket/, '--port 0: no socket unit (no port to hold)');
+  t.match(picked.out, /would run: systemctl --user restart imdsd.service\n$/, '--port 0: the service is restarted as before');
   t.match(io.err, /^imdsd: note: AWS_ACCESS_KEY_ID is set in this shell but not copied/, 'notes go to stderr');
   const system = linux({ env: { PATH: '/usr/bin' } });
   t.equal(await runInstall(['--dry-run', '--system', '--user', 'ci'], system), 0, 'a system dry run needs no root');
@@ -127,11 +141,12 @@ t.test('--dry-run shows the file, the content and the commands, and does nothing
   t.match(macos.out, /would run: launchctl bootout gui\/1000\/dev.imdsd.agent \(a failure is ignored: .*\)\n/, 'with the ignored failure noted');
 });
 
-t.test('--print writes only the definition', async (t) => {
+t.test('--print writes only the definition: on Linux the service and the socket unit', async (t) => {
   const io = linux({ env: { PATH: '/usr/bin', AWS_SECRET_ACCESS_KEY: 'x' } });
   t.equal(await runInstall(['--print', '--profile', 'dev'], io), 0, 'exit 0');
   t.match(io.out, /^# imdsd as a user service/, 'starts with the unit');
-  t.match(io.out, /WantedBy=default.target\n$/, 'ends with the unit');
+  t.match(io.out, `WantedBy=default.target\n\n# ==> ${USER_SOCKET} <==\n# imdsd's IMDS port`, 'then the socket unit, under its path');
+  t.match(io.out, /WantedBy=sockets.target\n$/, 'ends with the socket unit');
   t.equal(io.err, '', 'no notes either');
   t.same(io.events, [], 'nothing done');
 });

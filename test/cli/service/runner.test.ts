@@ -1,5 +1,6 @@
 import t from 'tap';
-import { commandLine, describeCommands, failureMessage, runCommands, shellWord } from '../../../src/cli/service/runner.js';
+import { commandLine, describeCommands, failureMessage, runCommands } from '../../../src/cli/service/runner.js';
+import { shellWord } from '../../../src/cli/shell-quote.js';
 import { fakeServiceIo } from '../../support/fake-service-io.js';
 
 t.test('commands are shown as a shell would take them', async (t) => {

@@ -23,6 +23,18 @@ t.test('Linux user unit: disable --now, remove, daemon-reload', async (t) => {
   t.notOk(io.files.has(USER_UNIT), 'the unit is gone');
 });
 
+t.test('Linux with the socket unit: disable --now both, remove both, daemon-reload', async (t) => {
+  const socket = '/home/dev/.config/systemd/user/imdsd.socket';
+  const io = fakeServiceIo({ platform: 'linux', homedir: '/home/dev', files: { [USER_UNIT]: '[Service]', [socket]: '[Socket]' } });
+  t.equal(await runUninstall([], io), 0, 'exit 0');
+  t.same(io.events, ['run systemctl --user disable --now imdsd.socket imdsd.service', `remove ${USER_UNIT}`, `remove ${socket}`, 'run systemctl --user daemon-reload'], 'in order');
+  t.notOk(io.files.has(socket), 'the socket unit is gone');
+  t.match(io.out, `the service is stopped and ${USER_UNIT} and ${socket} are removed`, 'says so');
+  const dry = fakeServiceIo({ platform: 'linux', homedir: '/home/dev', files: { [socket]: '[Socket]' } });
+  t.equal(await runUninstall(['--dry-run'], dry), 0, 'a socket unit alone still counts as installed');
+  t.equal(dry.out, `would run: systemctl --user disable --now imdsd.socket imdsd.service\nwould remove ${USER_UNIT}\nwould remove ${socket}\nwould run: systemctl --user daemon-reload\n`, 'the plan');
+});
+
 t.test('a second uninstall says it is not installed and exits 0', async (t) => {
   const io = fakeServiceIo({ platform: 'linux', homedir: '/home/dev' });
   t.equal(await runUninstall([], io), 0, 'exit 0');
