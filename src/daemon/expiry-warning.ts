@@ -63,6 +63,40 @@ export function describeNotice(role: string, leftSec: number, status: RefresherS
   return `imdsd: the ${role} credential expires in ${minutes} min and ${why}`;
 }
 
+/**
+ * Warns while refreshes still succeed, once per threshold crossed (issue 13). A login
+ * the SDK renews by itself has no known end until a renewal is refused (sso-renewal.ts
+ * then reports it as not renewable).
+ */
+function createSsoWarner(options: ExpiryWarningOptions): (role: WatchedRole, nowMs: number) => void {
+  /** Per role and login: the smallest threshold already announced. */
+  const warnedSso = new Map<string, number>();
+  const ssoThresholdsSec = options.ssoWarningSec ?? DEFAULT_SSO_WARNING_SEC;
+  return (role, nowMs) => {
+    const login = role.ssoLogin?.();
+    if (login === undefined || login.renewable || login.endsAtMs <= nowMs) return;
+    const leftMs = login.endsAtMs - nowMs;
+    const crossed = ssoThresholdsSec.filter((sec) => leftMs <= sec * 1000);
+    if (crossed.length === 0) return;
+    const threshold = Math.min(...crossed);
+    const key = `${role.roleName}\0${login.endsAtMs}`;
+    if (threshold >= (warnedSso.get(key) ?? Number.POSITIVE_INFINITY)) return;
+    warnedSso.set(key, threshold);
+    const leftSec = Math.round(leftMs / 1000);
+    const notice: ExpiryNotice = {
+      role: role.roleName,
+      expiresAtMs: login.endsAtMs,
+      leftSec,
+      code: 'IMDSD_ERR_SSO_LOGIN_REQUIRED',
+      message: `imdsd: the SSO login behind ${role.roleName} (${login.session}) ends in ${Math.round(leftSec / 60)} min`,
+      hint: `run \`${login.command}\``,
+      ssoSession: login.session,
+    };
+    options.logger.warn({ event: 'sso-login-ending', role: notice.role, leftSec, session: login.session, hint: notice.hint }, notice.message);
+    options.notify(notice);
+  };
+}
+
 export interface ExpiryWatch {
   /** Looks now (after a failed refresh) as well as on the interval. */
   check(): void;
@@ -92,38 +126,7 @@ export function watchExpiry(options: ExpiryWarningOptions): ExpiryWatch {
     logger.warn({ event: 'mfa-session-ending', role: notice.role, leftSec, hint: notice.hint }, notice.message);
     options.notify(notice);
   }
-  /** Per role and login: the smallest threshold already announced. */
-  const warnedSso = new Map<string, number>();
-  const ssoThresholdsSec = options.ssoWarningSec ?? DEFAULT_SSO_WARNING_SEC;
-
-  /**
-   * Warns while refreshes still succeed, once per threshold crossed (issue 13). A login
-   * the SDK renews by itself has no known end until a renewal is refused (sso-renewal.ts
-   * then reports it as not renewable).
-   */
-  function checkSso(role: WatchedRole, nowMs: number): void {
-    const login = role.ssoLogin?.();
-    if (login === undefined || login.renewable || login.endsAtMs <= nowMs) return;
-    const leftMs = login.endsAtMs - nowMs;
-    const crossed = ssoThresholdsSec.filter((sec) => leftMs <= sec * 1000);
-    if (crossed.length === 0) return;
-    const threshold = Math.min(...crossed);
-    const key = `${role.roleName}\0${login.endsAtMs}`;
-    if (threshold >= (warnedSso.get(key) ?? Number.POSITIVE_INFINITY)) return;
-    warnedSso.set(key, threshold);
-    const leftSec = Math.round(leftMs / 1000);
-    const notice: ExpiryNotice = {
-      role: role.roleName,
-      expiresAtMs: login.endsAtMs,
-      leftSec,
-      code: 'IMDSD_ERR_SSO_LOGIN_REQUIRED',
-      message: `imdsd: the SSO login behind ${role.roleName} (${login.session}) ends in ${Math.round(leftSec / 60)} min`,
-      hint: `run \`${login.command}\``,
-      ssoSession: login.session,
-    };
-    logger.warn({ event: 'sso-login-ending', role: notice.role, leftSec, session: login.session, hint: notice.hint }, notice.message);
-    options.notify(notice);
-  }
+  const checkSso = createSsoWarner(options);
   let cancel: (() => void) | undefined;
 
   function check(): void {
