@@ -63,41 +63,12 @@ export function describeNotice(role: string, leftSec: number, status: RefresherS
   return `imdsd: the ${role} credential expires in ${minutes} min and ${why}`;
 }
 
-export interface ExpiryWatch {
-  /** Looks now (after a failed refresh) as well as on the interval. */
-  check(): void;
-  stop(): void;
-}
-
-type RoleCheck = (role: WatchedRole, nowMs: number) => void;
-
-/** Warns once per MFA session that ends within the horizon. */
-function mfaCheck(options: ExpiryWarningOptions): RoleCheck {
-  const warnedMfa = new Map<string, number>();
-  return (role, nowMs) => {
-    const endsAtMs = role.mfaSessionEndsAtMs?.();
-    if (endsAtMs === undefined || endsAtMs - nowMs > options.horizonSec * 1000 || warnedMfa.get(role.roleName) === endsAtMs) return;
-    warnedMfa.set(role.roleName, endsAtMs);
-    const leftSec = Math.max(0, Math.round((endsAtMs - nowMs) / 1000));
-    const notice: ExpiryNotice = {
-      role: role.roleName,
-      expiresAtMs: endsAtMs,
-      leftSec,
-      code: 'IMDSD_ERR_MFA_REQUIRED',
-      message: `imdsd: the MFA session behind ${role.roleName} ends in ${Math.round(leftSec / 60)} min`,
-      hint: `run \`imdsd mfa <code> --role ${role.roleName}\` with a fresh code`,
-    };
-    options.logger.warn({ event: 'mfa-session-ending', role: notice.role, leftSec, hint: notice.hint }, notice.message);
-    options.notify(notice);
-  };
-}
-
 /**
  * Warns while refreshes still succeed, once per threshold crossed (issue 13). A login
- * the SDK renews by itself ends when IAM Identity Center says so, which the cache does
- * not record: that end shows as a failed refresh and the usual warning.
+ * the SDK renews by itself has no known end until a renewal is refused (sso-renewal.ts
+ * then reports it as not renewable).
  */
-function ssoCheck(options: ExpiryWarningOptions): RoleCheck {
+function createSsoWarner(options: ExpiryWarningOptions): (role: WatchedRole, nowMs: number) => void {
   /** Per role and login: the smallest threshold already announced. */
   const warnedSso = new Map<string, number>();
   const ssoThresholdsSec = options.ssoWarningSec ?? DEFAULT_SSO_WARNING_SEC;
@@ -126,39 +97,60 @@ function ssoCheck(options: ExpiryWarningOptions): RoleCheck {
   };
 }
 
-/** Warns once per credential that runs out within the horizon while refreshing fails. */
-function failingCheck(options: ExpiryWarningOptions): RoleCheck {
-  const warned = new Map<string, number>();
-  return (role, nowMs) => {
-    const status = role.status();
-    if (status.consecutiveFailures === 0 || status.expiresAtMs === undefined) return;
-    const leftMs = status.expiresAtMs - nowMs;
-    if (leftMs > options.horizonSec * 1000 || warned.get(role.roleName) === status.expiresAtMs) return;
-    warned.set(role.roleName, status.expiresAtMs);
-    const notice: ExpiryNotice = {
-      role: role.roleName,
-      expiresAtMs: status.expiresAtMs,
-      leftSec: Math.round(leftMs / 1000),
-      code: status.lastError?.code,
-      message: describeNotice(role.roleName, leftMs / 1000, status),
-      hint: status.lastError?.hint,
-    };
-    options.logger.warn({ event: 'expiry-warning', role: notice.role, leftSec: notice.leftSec, code: notice.code, hint: notice.hint }, notice.message);
-    options.notify(notice);
-  };
+export interface ExpiryWatch {
+  /** Looks now (after a failed refresh) as well as on the interval. */
+  check(): void;
+  stop(): void;
 }
 
 /** Starts watching every `intervalMs`. */
 export function watchExpiry(options: ExpiryWarningOptions): ExpiryWatch {
-  const { clock } = options;
+  const { clock, logger } = options;
   const intervalMs = options.intervalMs ?? 30_000;
-  const checks = [mfaCheck(options), ssoCheck(options), failingCheck(options)];
+  const warned = new Map<string, number>();
+  const warnedMfa = new Map<string, number>();
+
+  function checkMfa(role: WatchedRole, nowMs: number): void {
+    const endsAtMs = role.mfaSessionEndsAtMs?.();
+    if (endsAtMs === undefined || endsAtMs - nowMs > options.horizonSec * 1000 || warnedMfa.get(role.roleName) === endsAtMs) return;
+    warnedMfa.set(role.roleName, endsAtMs);
+    const leftSec = Math.max(0, Math.round((endsAtMs - nowMs) / 1000));
+    const notice: ExpiryNotice = {
+      role: role.roleName,
+      expiresAtMs: endsAtMs,
+      leftSec,
+      code: 'IMDSD_ERR_MFA_REQUIRED',
+      message: `imdsd: the MFA session behind ${role.roleName} ends in ${Math.round(leftSec / 60)} min`,
+      hint: `run \`imdsd mfa <code> --role ${role.roleName}\` with a fresh code`,
+    };
+    logger.warn({ event: 'mfa-session-ending', role: notice.role, leftSec, hint: notice.hint }, notice.message);
+    options.notify(notice);
+  }
+  const checkSso = createSsoWarner(options);
   let cancel: (() => void) | undefined;
 
   function check(): void {
     cancel?.();
     const nowMs = clock.now();
-    for (const role of options.roles()) for (const run of checks) run(role, nowMs);
+    for (const role of options.roles()) {
+      checkMfa(role, nowMs);
+      checkSso(role, nowMs);
+      const status = role.status();
+      if (status.consecutiveFailures === 0 || status.expiresAtMs === undefined) continue;
+      const leftMs = status.expiresAtMs - nowMs;
+      if (leftMs > options.horizonSec * 1000 || warned.get(role.roleName) === status.expiresAtMs) continue;
+      warned.set(role.roleName, status.expiresAtMs);
+      const notice: ExpiryNotice = {
+        role: role.roleName,
+        expiresAtMs: status.expiresAtMs,
+        leftSec: Math.round(leftMs / 1000),
+        code: status.lastError?.code,
+        message: describeNotice(role.roleName, leftMs / 1000, status),
+        hint: status.lastError?.hint,
+      };
+      logger.warn({ event: 'expiry-warning', role: notice.role, leftSec: notice.leftSec, code: notice.code, hint: notice.hint }, notice.message);
+      options.notify(notice);
+    }
     cancel = clock.setTimer(check, intervalMs);
   }
 

@@ -107,8 +107,8 @@ export async function readRoleProfile(name: string, env: NodeJS.ProcessEnv): Pro
 function roleProfileOf(name: string, { file, section, files }: LoadedProfile): RoleProfile {
   const roleArn = str(section, 'role_arn');
   if (roleArn === undefined) {
-    throw configError(file, name, 'role_arn is missing, and it holds no SSO settings, credential_process or keys',
-      `add \`role_arn = arn:aws:iam::<account>:role/<name>\` (or sso_session, credential_process, aws_access_key_id) to [${configSectionHeader(name)}], or use --role-arn`);
+    throw configError(file, name, 'role_arn is missing',
+      `add \`role_arn = arn:aws:iam::<account>:role/<name>\` to [${configSectionHeader(name)}] (or sso_session, credential_process or aws_access_key_id: it holds none), or use --role-arn`);
   }
   const sourceProfile = str(section, 'source_profile');
   const credentialSource = str(section, 'credential_source');

@@ -15,6 +15,7 @@ import { serveOnSockets, type OpenedSocket } from './activated-listen.js';
 import { listen, type Listener } from './listen.js';
 import { createIssue } from './role-issuer.js';
 import { watchSsoLogin, type SsoLogin } from './sso-login.js';
+import { watchSsoRenewal, type SsoRenewal } from './sso-renewal.js';
 import { createPeerAdmission } from './peer-identity.js';
 import type { Metrics } from './metrics.js';
 import type { ResolvedRole } from './resolve-role.js';
@@ -132,13 +133,21 @@ export function createRoleRuntime(role: ResolvedRole, deps: RuntimeDeps): RoleRu
   let listener: Listener | undefined;
   // A new login in the SSO cache ends a failure at once (issue 13): no waiting for a retry.
   const issuer = role.issuer;
+  let renewal: SsoRenewal | undefined;
   const login = issuer.kind !== 'sso' ? undefined : watchSsoLogin({
     key: issuer.ssoSession ?? issuer.startUrl,
     logger,
     onNewLogin: () => {
+      renewal?.arm();
       if (refresher.status().consecutiveFailures > 0) void refresher.refreshNow();
     },
   });
+  renewal = login === undefined ? undefined : watchSsoRenewal({ clock: deps.clock, login, refresh: () => refresher.refreshNow() });
+  /** A login whose renewal was refused is one that cannot be renewed: it ends with its token. */
+  const ssoLogin = (): SsoLogin | undefined => {
+    const current = login?.current();
+    return current === undefined || renewal?.refused() !== true ? current : { ...current, renewable: false };
+  };
 
   return {
     role,
@@ -152,7 +161,7 @@ export function createRoleRuntime(role: ResolvedRole, deps: RuntimeDeps): RoleRu
       listener = passed === undefined ? await listen(app, role.port, role.host, logger) : await serveOnSockets(app, passed);
       return listener;
     },
-    ssoLogin: () => login?.current(),
+    ssoLogin,
     tokenCount() {
       return imdsTokenCount(app);
     },
@@ -163,6 +172,7 @@ export function createRoleRuntime(role: ResolvedRole, deps: RuntimeDeps): RoleRu
       // Stop accepting and let in-flight requests finish before the refresher stops.
       await (listener === undefined ? app.close() : listener.close());
       login?.stop();
+      renewal?.stop();
       refresher.stop();
     },
   };

@@ -95,7 +95,7 @@ t.test('problems name the profile, the setting and the fix', async (t) => {
     ['badaccount', /sso_account_id 1234 is not twelve digits/, /fix sso_account_id/],
     ['badvault', /aws_account_id abc is not twelve digits/, /fix aws_account_id/],
     ['temp', /holds temporary keys \(aws_session_token\)/, /the profile that issues them/],
-    ['nothing', /role_arn is missing, and it holds no SSO settings, credential_process or keys/, /sso_session, credential_process, aws_access_key_id/],
+    ['nothing', /role_arn is missing$/, /or sso_session, credential_process or aws_access_key_id: it holds none/],
   ];
   for (const [name, message, hint] of cases) {
     const found = await error(name);

@@ -99,3 +99,41 @@ t.test('a revoked permission set: its own code, and the last good credential sta
   t.equal(after.body.AccessKeyId, before.body.AccessKeyId, 'the last good credential');
   portal.assign(ACCOUNT, 'Developer');
 });
+
+async function ssoLoginStatus(): Promise<Record<string, unknown> | undefined> {
+  const json = await cli(['status', '--json', '--control-socket', socket], env);
+  return (JSON.parse(json.stdout) as { roles: Array<{ ssoLogin?: Record<string, unknown> }> }).roles[0]?.ssoLogin;
+}
+
+async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs: number): Promise<T> {
+  const started = Date.now();
+  let value = await probe();
+  while (!done(value) && Date.now() - started < timeoutMs) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    value = await probe();
+  }
+  return value;
+}
+
+const renewable = (endsAtMs: number, refreshToken: string) => {
+  const accessToken = newAccessToken();
+  accessTokens.push(accessToken, refreshToken);
+  writeSsoCache(home, 'corp', {
+    startUrl: START_URL, region: 'eu-west-1', accessToken, expiresAt: rfc3339(endsAtMs),
+    refreshToken, clientId: 'client-1', clientSecret: 'client-secret-1', registrationExpiresAt: rfc3339(Date.now() + 86_400_000),
+  });
+};
+
+t.test('a renewable login whose renewal is refused ends with its token, and the 5-minute warning fires', async (t) => {
+  // One renewal per daemon here: the SDK tries at most once per 30 s per session. That
+  // a granted renewal is taken is tested with the SDK in test/refresher/sso-source.test.ts.
+  portal.refuseRefresh(true);
+  renewable(Date.now() + 4 * 60_000, 'aor-refresh-2');
+  const login = await until(ssoLoginStatus, (value) => value?.renewable === false, 10_000);
+  t.equal(login?.renewable, false, 'no longer counted as renewable');
+  t.ok(portal.calls.some((call) => call.action === 'CreateToken' && call.status === 400), 'the daemon made the SDK try the renewal, which was refused');
+  const warned = await daemon.waitFor((line) => line.event === 'sso-login-ending', 35_000);
+  t.match(warned, { session: 'corp', hint: 'run `aws sso login --sso-session corp`' }, 'the warning names the command');
+  t.ok(Number(warned.leftSec) <= 300, `with ${String(warned.leftSec)} s left`);
+  portal.refuseRefresh(false);
+});
