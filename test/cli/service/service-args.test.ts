@@ -85,8 +85,8 @@ t.test('scope: a system service runs as --user, else as the sudo user, never roo
 });
 
 t.test('uninstall flags', async (t) => {
-  t.same(parseUninstallArgs([]), { help: false, dryRun: false, system: false, platform: undefined }, 'defaults');
-  t.same(parseUninstallArgs(['--system', '--dry-run', '--platform', 'linux', '-h']), { help: true, dryRun: true, system: true, platform: 'linux' }, 'all');
+  t.same(parseUninstallArgs([]), { help: false, dryRun: false, system: false, platform: undefined, linkLocal: false }, 'defaults');
+  t.same(parseUninstallArgs(['--system', '--dry-run', '--platform', 'linux', '-h', '--link-local']), { help: true, dryRun: true, system: true, platform: 'linux', linkLocal: true }, 'all');
   t.throws(() => parseUninstallArgs(['--profile', 'dev']), { code: 'IMDSD_ERR_CONFIG', message: /^imdsd uninstall: Unknown option '--profile'/ }, 'run flags are not uninstall flags');
   t.throws(() => parseUninstallArgs(['--platform', 'bsd']), { code: 'IMDSD_ERR_CONFIG', message: /--platform must be linux or macos/ }, 'bad platform');
 });
