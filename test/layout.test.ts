@@ -18,7 +18,6 @@ const TESTED_ELSEWHERE: Readonly<Record<string, string>> = {
   'src/cli/commands/env.ts': 'against a running daemon and without one: test/integration/control.test.ts, test/interop/ecs.test.ts',
   'src/cli/commands/mfa.ts': 'against a running daemon and the local STS: test/integration/mfa.test.ts',
   'src/cli/commands/refresh.ts': 'against a running daemon: test/integration/control.test.ts',
-  'src/cli/commands/status-format.ts': 'the text of imdsd status: test/integration/control.test.ts, doctor\'s cache and daemon checks',
   'src/cli/commands/status.ts': 'against a running daemon, --json and --watch: test/integration/control.test.ts',
   'src/cli/control-client.ts': 'every command over the control socket: test/integration/control.test.ts, test/cli/doctor/real-deps.test.ts',
   'src/cli/doctor/deps.ts': 'types and the deps contract of doctor: test/support/doctor-fakes.ts, test/cli/doctor/*',
@@ -29,14 +28,12 @@ const TESTED_ELSEWHERE: Readonly<Record<string, string>> = {
   'src/credentials.ts': 'the credential types and helpers: test/refresher/policy.test.ts, test/imds/credential-answer.test.ts, test/refresher/refresh-state.test.ts',
   'src/daemon/control/container-token.ts': 'the ECS token file: test/integration/control.test.ts, test/interop/ecs.test.ts',
   'src/daemon/control/control-listen.ts': 'the owner-only control socket: test/integration/control.test.ts',
-  'src/daemon/control/private-dir.ts': 'the 0700 socket directory: test/integration/control.test.ts',
   'src/daemon/control/role-status.ts': 'status documents of running roles: test/integration/control.test.ts, test/daemon/control/control-server.test.ts',
   'src/daemon/daemon.ts': 'the wiring of roles, reloads and key-file checks: test/integration/daemon-e2e.test.ts, config-reload.test.ts',
   'src/daemon/listen.ts': 'the IMDS listeners on both loopback addresses, port in use: test/integration/daemon-e2e.test.ts, test/interop/endpoint-spellings.test.ts',
   'src/daemon/logger.ts': 'redaction of every secret: test/security/log-audit.test.ts',
   'src/daemon/metrics-listen.ts': 'the --metrics-port listener: test/integration/control.test.ts',
   'src/daemon/metrics.ts': 'the Prometheus registry: test/daemon/control/control-server.test.ts, test/integration/control.test.ts',
-  'src/daemon/resolve-role.ts': 'profiles and ARNs into roles: test/integration/daemon-e2e.test.ts, test/integration/mfa.test.ts',
   'src/daemon/role-runtime.ts': 'one role wired end to end: test/integration/daemon-e2e.test.ts',
   'src/daemon/run.ts': 'the daemon process, signals and crash handling: test/integration/shutdown.test.ts, config-reload.test.ts',
   'src/refresher/mfa-session.ts': 'GetSessionToken against the local STS: test/integration/mfa.test.ts',
@@ -45,6 +42,7 @@ const TESTED_ELSEWHERE: Readonly<Record<string, string>> = {
 
 /** Tests in a mirror folder that check a behaviour across files rather than one file. */
 const EXTRA_TESTS: ReadonlySet<string> = new Set([
+  'test/cli/commands/link-local-env.test.ts',
   'test/cli/doctor/doctor-command.test.ts',
   'test/cli/doctor/doctor-e2e.test.ts',
   'test/cli/service/plist-parser.test.ts',
@@ -53,6 +51,7 @@ const EXTRA_TESTS: ReadonlySet<string> = new Set([
   'test/imds/boundaries.test.ts',
   'test/imds/sdk-client.test.ts',
   'test/refresher/property.test.ts',
+  'test/refresher/refresher-offline.test.ts',
 ]);
 
 function walk(dir: string): string[] {
