@@ -57,7 +57,7 @@ function verified(t: Test, unit: string, user: boolean, what: string): void {
 
 const HARDENING = [
   'Type=simple', 'Restart=on-failure', 'RestartSec=10', 'ExecReload=/bin/kill -HUP $MAINPID', 'KillSignal=SIGTERM', 'TimeoutStopSec=10',
-  'NoNewPrivileges=yes', 'ProtectSystem=strict', 'ProtectHome=read-only', 'PrivateTmp=yes', 'RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX',
+  'NoNewPrivileges=yes', 'ProtectSystem=strict', 'ProtectHome=read-only', 'PrivateTmp=yes', 'RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX AF_NETLINK',
   'UMask=0077', 'LockPersonality=yes', 'RestrictRealtime=yes', 'RestrictSUIDSGID=yes', 'SystemCallArchitectures=native',
   'ProtectKernelTunables=yes', 'ProtectKernelModules=yes', 'ProtectControlGroups=yes', 'RuntimeDirectory=imdsd', 'RuntimeDirectoryMode=0700',
 ];
