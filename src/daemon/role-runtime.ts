@@ -91,6 +91,7 @@ export function createRoleRuntime(role: ResolvedRole, deps: RuntimeDeps): RoleRu
     refreshBeforeSec: role.refreshBeforeSec,
     onAttempt: (outcome) => deps.metrics?.observeRefresh(role.identity.roleName, outcome),
   });
+  const metrics = deps.metrics;
   const app = buildImdsApp({
     source: refresher,
     clock: deps.clock,
@@ -105,14 +106,10 @@ export function createRoleRuntime(role: ResolvedRole, deps: RuntimeDeps): RoleRu
       allowCidrs: role.allowCidrs,
       platform: process.platform,
     }),
+    onAnswer: metrics === undefined
+      ? undefined
+      : (url, status) => metrics.observeRequest(role.identity.roleName, routeLabel(url, status), status),
   });
-  const metrics = deps.metrics;
-  if (metrics !== undefined) {
-    app.addHook('onResponse', (request, reply, done) => {
-      metrics.observeRequest(role.identity.roleName, routeLabel(request.url, reply.statusCode), reply.statusCode);
-      done();
-    });
-  }
   let listener: Listener | undefined;
 
   return {
