@@ -25,25 +25,14 @@ export interface RequestHandlerDeps {
 
 export type RequestHandler = (request: IncomingMessage, response: ServerResponse) => void;
 
-/** Content-Length of each shared answer, measured once. */
-const lengths = new WeakMap<Answer, string>();
-
-function contentLength(answer: Answer): string {
-  let length = lengths.get(answer);
-  if (length === undefined) {
-    length = String(Buffer.byteLength(answer.body));
-    lengths.set(answer, length);
-  }
-  return length;
-}
-
 export function createRequestHandler({ dispatch, gate, log, onAnswer }: RequestHandlerDeps): RequestHandler {
   function send(request: IncomingMessage, response: ServerResponse, answer: Answer): void {
     if (response.headersSent) return;
-    const headers = ['content-type', answer.contentType, 'content-length', contentLength(answer)];
+    const headers = ['content-type', answer.contentType, 'content-length', String(Buffer.byteLength(answer.body))];
     if (answer.allow !== undefined) headers.push('allow', answer.allow);
     if (answer.tokenTtlSec !== undefined) headers.push(TTL_HEADER, String(answer.tokenTtlSec));
-    log.debug({ method: request.method, status: answer.status }, 'imds request');
+    // Checked first: building the log object for every request costs even when unlogged.
+    if (log.level === 'debug' || log.level === 'trace') log.debug({ method: request.method, status: answer.status }, 'imds request');
     response.writeHead(answer.status, headers);
     // node:http sends no body to a HEAD request by itself.
     response.end(answer.body);
