@@ -10,6 +10,7 @@ import type { Metrics } from './metrics.js';
 import { checkKeyFilePermissions, sharedFilePaths } from './key-files.js';
 import { createRoleRuntime, type RoleRuntime } from './role-runtime.js';
 import { resolveRole, type ResolvedRole } from './resolve-role.js';
+import { createLimiter } from './sts-limiter.js';
 
 /** The first fetch may take this long before the port opens anyway (it goes on behind). */
 export const FIRST_FETCH_WAIT_MS = 15_000;
@@ -29,6 +30,8 @@ export interface DaemonDeps {
   readonly metrics?: Metrics | undefined;
   readonly containerToken?: string | undefined;
   readonly ownerUid?: number | undefined;
+  /** AssumeRole calls in flight at most, all roles together. Default 16. */
+  readonly maxConcurrentStsCalls?: number | undefined;
 }
 
 async function resolveAll(config: DaemonConfig, env: NodeJS.ProcessEnv): Promise<ResolvedRole[]> {
@@ -75,6 +78,8 @@ export async function createDaemon(config: DaemonConfig, deps: DaemonDeps): Prom
   const settings = {
     clock: deps.clock, logger: deps.logger, tickSec: config.tickSec, metrics: deps.metrics, containerToken: deps.containerToken,
     ownerUid: deps.ownerUid,
+    // One bound for every role, across reloads: first fetches and refreshes alike.
+    stsLimit: createLimiter(deps.maxConcurrentStsCalls).limit,
   };
   let runtimes = (await resolveAll(config, deps.env)).map((role) => createRoleRuntime(role, settings));
 

@@ -10,11 +10,12 @@ import { cronTicker } from '../refresher/cron-ticker.js';
 import { createRefresher, type Refresher } from '../refresher/refresher.js';
 import { sourceLabel, sourceProvider } from '../refresher/source-credentials.js';
 import { createMfaSession, type MfaSession } from '../refresher/mfa-session.js';
-import { createAssumeRole } from '../refresher/sts.js';
+import { type AssumeRoleFn, createAssumeRole } from '../refresher/sts.js';
 import { listen, type Listener } from './listen.js';
 import { createPeerAdmission } from './peer-identity.js';
 import type { Metrics } from './metrics.js';
 import type { ResolvedRole } from './resolve-role.js';
+import type { Limit } from './sts-limiter.js';
 
 /** Each STS call fails after this long: a hung connection never stalls refreshing. */
 export const STS_DEADLINE_MS = 10_000;
@@ -44,6 +45,8 @@ export interface RuntimeDeps {
   readonly containerToken?: string | undefined;
   /** The daemon's own uid: the one local user always admitted. */
   readonly ownerUid?: number | undefined;
+  /** Shared by every role: bounds the AssumeRole calls in flight (sts-limiter.ts). */
+  readonly stsLimit?: Limit | undefined;
 }
 
 /** A bounded label for request metrics: never the raw path, which clients choose. */
@@ -73,13 +76,17 @@ export function createRoleRuntime(role: ResolvedRole, deps: RuntimeDeps): RoleRu
     clock: deps.clock,
     failureContext,
   });
-  const assumeRole = createAssumeRole({
+  const assumeRoleNow = createAssumeRole({
     ...stsAccess,
     roleArn: role.identity.roleArn,
     sessionName: role.sessionName,
     externalId: role.externalId,
     credentials: mfa?.provider ?? sourceProvider(role.source),
   });
+  const { stsLimit } = deps;
+  const assumeRole: AssumeRoleFn = stsLimit === undefined
+    ? assumeRoleNow
+    : (durationSec) => stsLimit(() => assumeRoleNow(durationSec));
   const refresher = createRefresher({
     identity: role.identity,
     assumeRole,
@@ -89,6 +96,8 @@ export function createRoleRuntime(role: ResolvedRole, deps: RuntimeDeps): RoleRu
     ticker: cronTicker(deps.tickSec),
     durationSec: role.durationSec,
     refreshBeforeSec: role.refreshBeforeSec,
+    // Roles started together must not all rotate together (issue 15).
+    scheduleJitter: Math.random,
     onAttempt: (outcome) => deps.metrics?.observeRefresh(role.identity.roleName, outcome),
   });
   const metrics = deps.metrics;
