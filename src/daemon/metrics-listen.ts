@@ -8,8 +8,9 @@ import type { Metrics } from './metrics.js';
 export async function listenMetrics(metrics: Metrics, port: number): Promise<{ port: number; close(): Promise<void> }> {
   const app = fastify({ logger: false });
   app.get('/metrics', async (_request, reply) => {
-    reply.header('content-type', metrics.registry.contentType);
-    return metrics.registry.metrics();
+    const { contentType, text } = await metrics.render();
+    reply.header('content-type', contentType);
+    return text;
   });
   await app.listen({ host: '127.0.0.1', port });
   const address = app.server.address();

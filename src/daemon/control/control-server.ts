@@ -98,8 +98,9 @@ export function buildControlApp(deps: ControlDeps): FastifyInstance {
   });
 
   app.get(CONTROL_ROUTES.metrics, async (_request, reply) => {
-    reply.header('content-type', deps.metrics.registry.contentType);
-    return deps.metrics.registry.metrics();
+    const { contentType, text } = await deps.metrics.render();
+    reply.header('content-type', contentType);
+    return text;
   });
 
   /** The credential_process document (Version 1), for tools that only read profiles. */
