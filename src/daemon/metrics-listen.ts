@@ -3,10 +3,11 @@
  * nothing but /metrics — no status, no credentials.
  */
 import fastify from 'fastify';
+import { NO_SCHEMA_COMPILERS } from '../imds/no-schemas.js';
 import type { Metrics } from './metrics.js';
 
 export async function listenMetrics(metrics: Metrics, port: number): Promise<{ port: number; close(): Promise<void> }> {
-  const app = fastify({ logger: false });
+  const app = fastify({ logger: false, schemaController: NO_SCHEMA_COMPILERS });
   app.get('/metrics', async (_request, reply) => {
     const { contentType, text } = await metrics.render();
     reply.header('content-type', contentType);

@@ -22,6 +22,7 @@ import { createCredentialDocuments } from './credential-document.js';
 import { createDispatcher } from './dispatch.js';
 import { describeInstance } from './instance-identity.js';
 import { buildRouteTable } from './route-table.js';
+import { NO_SCHEMA_COMPILERS } from './no-schemas.js';
 import { createRequestHandler, type RequestHandler } from './serve-request.js';
 import { createTokenStore } from './tokens.js';
 
@@ -98,6 +99,7 @@ function imdsServer(handle: RequestHandler): (_fastifyHandler: unknown, options:
 /** Framework options that keep fastify out of the way of the IMDS protocol. */
 const fastifyOptions = (handle: RequestHandler) => ({
   serverFactory: imdsServer(handle),
+  schemaController: NO_SCHEMA_COMPILERS,
   // A malformed percent-escape is a path that does not exist: dispatch answers 404.
   frameworkErrors: (_error: Error, request: FastifyRequest, reply: FastifyReply) => {
     reply.hijack();

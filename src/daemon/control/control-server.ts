@@ -10,6 +10,7 @@ import type { Metrics } from '../metrics.js';
 import type { RoleRuntime } from '../role-runtime.js';
 import { CONTROL_ROUTES, unhealthyReasons, type DaemonStatus } from '../../contract/control-api.js';
 import { roleStatus } from './role-status.js';
+import { NO_SCHEMA_COMPILERS } from '../../imds/no-schemas.js';
 
 export interface ControlDeps {
   readonly runtimes: () => readonly RoleRuntime[];
@@ -36,7 +37,7 @@ function pick(runtimes: readonly RoleRuntime[], role: string | undefined): RoleR
 }
 
 export function buildControlApp(deps: ControlDeps): FastifyInstance {
-  const app = fastify({ logger: false, bodyLimit: 4096 });
+  const app = fastify({ logger: false, bodyLimit: 4096, schemaController: NO_SCHEMA_COMPILERS });
 
   app.setErrorHandler((error: unknown, request, reply) => {
     let coded: ImdsdError;
