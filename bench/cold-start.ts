@@ -7,7 +7,7 @@
 import { DEFAULT_ROLE_ARN } from '../test/support/sts-server.js';
 import type { LogLine, ServerChild } from './child.js';
 import { isListening, spawnDaemon } from './daemon.js';
-import { freePort } from './free-port.js';
+import { freePort } from '../test/support/free-port.js';
 import { getCredential } from './imds-client.js';
 import type { Pinning } from './pinning.js';
 import { median, round } from './stats.js';

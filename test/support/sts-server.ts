@@ -189,7 +189,14 @@ export async function startStsServer(options: StsServerOptions = {}): Promise<Au
     }
   }
 
+  let inFlight = 0;
+  let peakInFlight = 0;
   const server = createServer((req, res) => {
+    inFlight += 1;
+    peakInFlight = Math.max(peakInFlight, inFlight);
+    res.once('close', () => {
+      inFlight -= 1;
+    });
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
@@ -213,6 +220,7 @@ export async function startStsServer(options: StsServerOptions = {}): Promise<Au
   return {
     url: `http://127.0.0.1:${address.port}`,
     calls,
+    peakInFlight: () => peakInFlight,
     injectFaults: (...faults) => void queue.push(...faults),
     setFaultMode: (fn) => void (faultMode = fn),
     addUser: (akid, secret, arn) => state.addUser(akid, secret, arn),
