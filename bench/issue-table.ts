@@ -11,16 +11,22 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnServer } from './child.js';
 import { CREDENTIAL_PATH, TOKEN_HEADER } from './daemon.js';
-import { rssMiB } from './proc.js';
+import { cpuTimeMs, rssMiB } from './proc.js';
 import { median, round } from './stats.js';
 import type { Target, Targets } from './targets.js';
 import { runWrk, type WrkResult } from './wrk.js';
 
+/** A wrk result with the server's own CPU time per request over the same round. */
+export type ServerResult = WrkResult & {
+  /** Server CPU (user + system, /proc/<pid>/stat) per 1,000 requests, ms: robust to a busy host. */
+  readonly cpuMsPerThousand: number;
+};
+
 export interface PairedFigure {
-  readonly imdsd: WrkResult;
-  readonly baseline: WrkResult;
+  readonly imdsd: ServerResult;
+  readonly baseline: ServerResult;
   /** Every round, in the order run. */
-  readonly rounds: ReadonlyArray<{ readonly imdsd: WrkResult; readonly baseline: WrkResult }>;
+  readonly rounds: ReadonlyArray<{ readonly imdsd: ServerResult; readonly baseline: ServerResult }>;
   /** TCP sockets on the host (/proc/net/tcp and tcp6 rows) when the figure was measured. */
   readonly hostSockets: number | undefined;
 }
@@ -77,19 +83,27 @@ export function hostSockets(): number | undefined {
   }
 }
 
-function medianResult(results: readonly WrkResult[]): WrkResult {
-  const pick = (key: keyof WrkResult): number => round(median(results.map((r) => r[key])), 3);
-  return { requestsPerSec: pick('requestsPerSec'), p50Ms: pick('p50Ms'), p99Ms: pick('p99Ms'), errors: results.reduce((s, r) => s + r.errors, 0) };
+function medianResult(results: readonly ServerResult[]): ServerResult {
+  const pick = (key: keyof ServerResult): number => round(median(results.map((r) => r[key])), 3);
+  return {
+    requestsPerSec: pick('requestsPerSec'), p50Ms: pick('p50Ms'), p99Ms: pick('p99Ms'), cpuMsPerThousand: pick('cpuMsPerThousand'),
+    errors: results.reduce((s, r) => s + r.errors, 0),
+  };
 }
 
 async function paired(targets: Targets, settings: IssueSettings, connections: number, extraHeaders: Record<string, string>, label: string): Promise<PairedFigure> {
-  const load = (target: Target, durationSec: number): Promise<WrkResult> => runWrk({
-    port: target.port, path: CREDENTIAL_PATH, connections, durationSec, headers: { [TOKEN_HEADER]: target.token, ...extraHeaders },
-  });
+  const load = async (target: Target, durationSec: number): Promise<ServerResult> => {
+    const cpuBefore = cpuTimeMs(target.pid) ?? Number.NaN;
+    const result = await runWrk({
+      port: target.port, path: CREDENTIAL_PATH, connections, durationSec, headers: { [TOKEN_HEADER]: target.token, ...extraHeaders },
+    });
+    const cpuMs = (cpuTimeMs(target.pid) ?? Number.NaN) - cpuBefore;
+    return { ...result, cpuMsPerThousand: round((cpuMs / (result.requestsPerSec * durationSec)) * 1000, 1) };
+  };
   await load(targets.baseline, 1);
   await load(targets.imdsd, 1);
   const sockets = hostSockets();
-  const rounds: Array<{ imdsd: WrkResult; baseline: WrkResult }> = [];
+  const rounds: Array<{ imdsd: ServerResult; baseline: ServerResult }> = [];
   for (let i = 0; i < settings.rounds; i += 1) {
     const first = i % 2 === 0 ? targets.imdsd : targets.baseline;
     const second = first === targets.imdsd ? targets.baseline : targets.imdsd;
