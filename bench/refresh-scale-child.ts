@@ -1,12 +1,14 @@
 /**
- * Refresh at scale, in a process of its own so that its peak RSS (VmHWM) is its own:
- * N roles, each with the real refresher, the real STS client and static source keys,
- * as the daemon builds them, every AssumeRole through one limiter of C calls at once
- * (C = 0: no bound, which is what the daemon does today). Measures the first fetch of
- * all N, then one more refresh of all N at once (a shared rotation time, or wake-up).
+ * Refresh at scale, in a process of its own so that its peak RSS (VmHWM) and its event
+ * loop are its own: N roles, each with the real refresher, the real STS client and static
+ * source keys, every AssumeRole through the daemon's own limiter (src/daemon/sts-limiter.ts)
+ * and with the daemon's jitter, as role-runtime.ts wires them. Measures the first fetch of
+ * all N, then one more refresh of all N at once (a wake-up), and the event-loop delay
+ * throughout. How many calls were in flight is measured at the STS (sts-child.ts).
  *
- * Usage: node refresh-scale-child.js STS_URL N C. Prints one JSON line.
+ * Usage: node refresh-scale-child.js STS_URL N. Prints one JSON line.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { pino } from 'pino';
 import type { CredentialResult } from '../src/credentials.js';
 import { systemClock } from '../src/clock.js';
@@ -15,18 +17,19 @@ import { createRefresher, type Refresher } from '../src/refresher/refresher.js';
 import { sourceProvider } from '../src/refresher/source-credentials.js';
 import { createAssumeRole } from '../src/refresher/sts.js';
 import { DEFAULT_USER } from '../test/support/sts-server.js';
-import { createLimiter } from './limiter.js';
+import { createLimiter } from '../src/daemon/sts-limiter.js';
 import { peakRssMiB, rssMiB } from './proc.js';
 import { benchRoleArn } from './roles.js';
 
-const [stsUrl = '', rolesArg = '1000', concurrencyArg = '16'] = process.argv.slice(2);
+const [stsUrl = '', rolesArg = '1000'] = process.argv.slice(2);
 const roles = Number(rolesArg);
-const concurrency = Number(concurrencyArg) > 0 ? Number(concurrencyArg) : Number.POSITIVE_INFINITY;
 /** Same as the daemon's STS_DEADLINE_MS. */
 const DEADLINE_MS = 10_000;
 
 const rssBeforeMiB = rssMiB(process.pid);
-const limiter = createLimiter(concurrency);
+const limiter = createLimiter();
+let stsCalls = 0;
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 // The daemon logs one info line per refresh: keep that cost, send it nowhere.
 const logger = createLogger('info', pino.destination({ dest: '/dev/null', sync: true }));
 const credentials = sourceProvider({ kind: 'static', accessKeyId: DEFAULT_USER.accessKeyId, secretAccessKey: DEFAULT_USER.secretAccessKey });
@@ -40,7 +43,11 @@ for (let i = 1; i <= roles; i += 1) {
   });
   refreshers.push(createRefresher({
     identity: { roleName: `bench-${i}`, roleArn, accountId: '123456789012', region: 'us-east-1' },
-    assumeRole: (durationSec) => limiter.run(() => assumeRole(durationSec)),
+    assumeRole: (durationSec) => limiter.limit(() => {
+      stsCalls += 1;
+      return assumeRole(durationSec);
+    }),
+    scheduleJitter: Math.random,
     clock: systemClock,
     logger,
     failureContext: { roleArn, sourceLabel: 'static', sourceProfile: undefined, region: 'us-east-1' },
@@ -57,6 +64,7 @@ const sampler = setInterval(() => {
 }, 20);
 
 const ok = (results: readonly CredentialResult[]): number => results.filter((r) => r.ok).length;
+loopDelay.enable();
 const t1 = performance.now();
 const first = await Promise.all(refreshers.map((r) => r.start()));
 const firstFetchMs = performance.now() - t1;
@@ -65,19 +73,20 @@ const t2 = performance.now();
 const again = await Promise.all(refreshers.map((r) => r.refreshNow()));
 const refreshAllMs = performance.now() - t2;
 clearInterval(sampler);
+loopDelay.disable();
 for (const refresher of refreshers) refresher.stop();
 
 process.stdout.write(`${JSON.stringify({
   roles,
-  concurrency: Number.isFinite(concurrency) ? concurrency : 0,
   buildMs,
   firstFetchMs,
   firstFetchOk: ok(first),
   freshAfterFirst,
   refreshAllMs,
   refreshAllOk: ok(again),
-  stsCalls: limiter.started(),
-  peakConcurrent: limiter.peak(),
+  stsCalls,
+  loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
+  loopDelayMaxMs: loopDelay.max / 1e6,
   rssBeforeMiB,
   rssBuiltMiB,
   sampledPeakMiB,

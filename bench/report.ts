@@ -1,4 +1,5 @@
 /** Markdown tables of a Results, for the terminal and for bench/PERFORMANCE.md. */
+import { renderIssueTable } from './issue-report.js';
 import type { Results } from './results.js';
 
 type Cell = string | number | undefined;
@@ -41,6 +42,10 @@ function profileTable(title: string, owners: ReadonlyArray<{ owner: string; ms: 
 export function renderReport(results: Results): string {
   const parts: string[] = [`Machine: ${machineLine(results)}`, ''];
   parts.push(`Settings: ${results.settings.rounds} alternating rounds of ${results.settings.durationSec} s per point, medians; CLI ${results.settings.cli}`, '');
+  if (results.issue !== undefined || results.coldStart !== undefined || results.refreshScale !== undefined) {
+    parts.push(`### Issue 15 figures (wrk -t1, ${results.settings.issueRounds} alternating ${results.settings.issueDurationSec}-second rounds per server, medians)`, '',
+      renderIssueTable({ issue: results.issue, coldStart: results.coldStart, refreshScale: results.refreshScale, node: results.machine.node }), '');
+  }
   if (results.throughput !== undefined) parts.push('### Throughput and latency (imdsd vs bare node:http baseline)', '', throughputTable(results), '');
   if (results.loadProfile !== undefined) {
     const lp = results.loadProfile;
@@ -86,14 +91,11 @@ export function renderReport(results: Results): string {
     ]), '', `RSS trend (requests: MiB): ${m.series.map(([r, mib]) => `${r / 1000}k: ${mib ?? 'n/a'}`).join(', ')}`, '');
   }
   if (results.refreshScale !== undefined) {
-    const rows = [results.refreshScale.bounded, results.refreshScale.unbounded].map((r) => [
-      r.concurrency === 0 ? 'unbounded (imdsd today)' : `≤ ${r.concurrency} at once`, r.roles, `${r.firstFetchOk}/${r.roles}`, r.firstFetchMs,
-      `${r.refreshAllOk}/${r.roles}`, r.refreshAllMs, `${r.stsCalls} / ${r.stsRequestsSeen}`, r.peakConcurrent, r.rssBuiltMiB, r.peakRssMiB,
-      r.errors.join(', ') || 'none',
-    ]);
-    parts.push('### Refresh at scale (real refresher + STS client per role, in-process; local STS in a child)', '', table(
-      ['AssumeRole bound', 'roles', 'first fetch ok', 'first fetch ms', 'refresh-all ok', 'refresh-all ms', 'STS calls (client / STS)', 'peak concurrent', 'RSS built MiB', 'peak RSS MiB', 'errors'],
-      rows,
+    const r = results.refreshScale;
+    parts.push('### Refresh at scale (the daemon\'s refresher, limiter and jitter per role, in-process; local STS in a child)', '', table(
+      ['roles', 'first fetch ok', 'first fetch ms', 'refresh-all ok', 'refresh-all ms', 'STS calls (client / STS)', 'most in flight at the STS', 'loop delay p99 / max ms', 'RSS built MiB', 'peak RSS MiB', 'errors'],
+      [[r.roles, `${r.firstFetchOk}/${r.roles}`, r.firstFetchMs, `${r.refreshAllOk}/${r.roles}`, r.refreshAllMs, `${r.stsCalls} / ${r.stsRequestsSeen}`,
+        r.peakInFlightAtSts, `${r.loopDelayP99Ms} / ${r.loopDelayMaxMs}`, r.rssBuiltMiB, r.peakRssMiB, r.errors.join(', ') || 'none']],
     ), '');
   }
   if (results.hotPath !== undefined) {

@@ -2,8 +2,10 @@
  * `npm run bench`: every benchmark in one invocation, then a markdown table on stdout,
  * bench/results.json and bench/PERFORMANCE.md. Progress goes to stderr. Settings come
  * from the environment (see bench/README.md): BENCH_ROUNDS, BENCH_DURATION_SEC,
- * BENCH_LONG, BENCH_MEMORY_REQUESTS, BENCH_REFRESH_ROLES, BENCH_STS_CONCURRENCY,
- * BENCH_ONLY, BENCH_NO_PIN, BENCH_CLI, BENCH_OUT_DIR.
+ * BENCH_ISSUE_ROUNDS, BENCH_ISSUE_DURATION_SEC, BENCH_BUSY_SOCKETS, BENCH_LONG,
+ * BENCH_MEMORY_REQUESTS, BENCH_REFRESH_ROLES, BENCH_ONLY, BENCH_ALL, BENCH_NO_PIN,
+ * BENCH_CLI, BENCH_OUT_DIR. By default it runs what issue 15's table needs (issue, cold,
+ * refresh) in under five minutes; BENCH_ALL=1 adds the rest.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,6 +16,7 @@ import { measureColdStart } from './cold-start.js';
 import { CLI_PATH, CREDENTIAL_PATH, TOKEN_HEADER } from './daemon.js';
 import { checkHotPath } from './hot-path.js';
 import { measureImportCost } from './import-cost.js';
+import { LOOP_DELAY_PROBE, measureIssueFigures } from './issue-table.js';
 import { runLoad } from './load.js';
 import { profileUnderLoad } from './load-profile.js';
 import { describeMachine, loadAverage1m } from './machine.js';
@@ -27,7 +30,9 @@ import { startTargets } from './targets.js';
 import { compareThroughput, type ScenarioName } from './throughput.js';
 import { createWorkspace } from './workspace.js';
 
-const SUITES = ['hotpath', 'cold', 'import', 'throughput', 'profile', 'memory', 'refresh'] as const;
+const SUITES = ['issue', 'cold', 'refresh', 'hotpath', 'import', 'throughput', 'profile', 'memory'] as const;
+/** What `npm run bench` runs unless BENCH_ONLY or BENCH_ALL says otherwise: issue 15's table. */
+const DEFAULT_SUITES = ['issue', 'cold', 'refresh'] as const;
 type Suite = (typeof SUITES)[number];
 
 function numberFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -41,7 +46,7 @@ function numberFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): num
 function settingsFrom(env: NodeJS.ProcessEnv): BenchSettings & { only: ReadonlySet<Suite>; scenarios?: ReadonlySet<ScenarioName> } {
   const long = env.BENCH_LONG === '1';
   const only = env.BENCH_ONLY === undefined || env.BENCH_ONLY === ''
-    ? new Set<Suite>(SUITES)
+    ? new Set<Suite>(env.BENCH_ALL === '1' ? SUITES : DEFAULT_SUITES)
     : new Set(env.BENCH_ONLY.split(',').map((s) => s.trim()).filter((s): s is Suite => (SUITES as readonly string[]).includes(s)));
   const scenarios = env.BENCH_SCENARIOS === undefined ? undefined : new Set(env.BENCH_SCENARIOS.split(',') as ScenarioName[]);
   return {
@@ -50,7 +55,9 @@ function settingsFrom(env: NodeJS.ProcessEnv): BenchSettings & { only: ReadonlyS
     long,
     memoryRequests: numberFrom(env, 'BENCH_MEMORY_REQUESTS', long ? 1_000_000 : 200_000),
     refreshRoles: numberFrom(env, 'BENCH_REFRESH_ROLES', 1_000),
-    stsConcurrency: numberFrom(env, 'BENCH_STS_CONCURRENCY', 16),
+    issueRounds: numberFrom(env, 'BENCH_ISSUE_ROUNDS', 3),
+    issueDurationSec: numberFrom(env, 'BENCH_ISSUE_DURATION_SEC', 5),
+    busySockets: numberFrom(env, 'BENCH_BUSY_SOCKETS', 10_000),
     cli: CLI_PATH,
     suites: [...only],
     only,
@@ -86,6 +93,17 @@ async function main(): Promise<void> {
   const sts = await startStsServer({ roles });
   const partial: { -readonly [K in keyof Omit<Results, 'budgets' | 'date' | 'machine' | 'pinning' | 'settings'>]?: Results[K] } = {};
   try {
+    if (only.has('issue')) {
+      progress(`issue 15 figures: wrk, ${settings.issueRounds} alternating rounds of ${settings.issueDurationSec} s`);
+      const targets = await startTargets(sts.url, workspace, pinning, ['--import', LOOP_DELAY_PROBE]);
+      try {
+        partial.issue = await measureIssueFigures(targets, {
+          rounds: settings.issueRounds, durationSec: settings.issueDurationSec, busySockets: settings.busySockets, progress,
+        });
+      } finally {
+        await targets.stop();
+      }
+    }
     if (only.has('hotpath')) {
       progress('hot path checks');
       partial.hotPath = await checkHotPath();
@@ -93,7 +111,7 @@ async function main(): Promise<void> {
     if (only.has('cold')) {
       progress(`cold start, ${settings.rounds} rounds`);
       partial.coldStart = await measureColdStart(sts.url, workspace, pinning, settings.rounds);
-      partial.startupProfile = await profileStartup(sts.url, workspace, pinning);
+      if (only.has('import')) partial.startupProfile = await profileStartup(sts.url, workspace, pinning);
     }
     if (only.has('import')) {
       progress('import cost');
@@ -119,8 +137,8 @@ async function main(): Promise<void> {
       partial.memory = await measureMemory(sts.url, workspace, pinning, settings.memoryRequests, progress);
     }
     if (only.has('refresh')) {
-      progress(`refresh at scale: ${settings.refreshRoles} roles, ≤ ${settings.stsConcurrency} concurrent, then unbounded`);
-      partial.refreshScale = await measureRefreshScale(settings.refreshRoles, settings.stsConcurrency, pinning);
+      progress(`refresh at scale: ${settings.refreshRoles} roles through the daemon's limiter`);
+      partial.refreshScale = await measureRefreshScale(settings.refreshRoles, pinning);
     }
   } finally {
     await sts.close();

@@ -2,7 +2,7 @@
  * The local STS in a child process of its own, so that its SigV4 checks do not share
  * an event loop with what is measured. Knows DEFAULT_ROLE_ARN and `bench-1…N`
  * (N from argv). Prints {"event":"listening","url":…}; on SIGTERM prints
- * {"event":"calls","count":…} and exits.
+ * {"event":"calls","count":…,"peakInFlight":…} and exits.
  */
 import { DEFAULT_ROLE_ARN, startStsServer } from '../test/support/sts-server.js';
 import { benchRoleArn } from './roles.js';
@@ -13,6 +13,6 @@ for (let i = 1; i <= count; i += 1) roles[benchRoleArn(i)] = {};
 const sts = await startStsServer({ roles });
 process.stdout.write(`${JSON.stringify({ event: 'listening', url: sts.url })}\n`);
 process.on('SIGTERM', () => {
-  process.stdout.write(`${JSON.stringify({ event: 'calls', count: sts.calls.length, ok: sts.calls.filter((c) => c.status === 200).length })}\n`);
+  process.stdout.write(`${JSON.stringify({ event: 'calls', count: sts.calls.length, ok: sts.calls.filter((c) => c.status === 200).length, peakInFlight: sts.peakInFlight() })}\n`);
   void sts.close().then(() => process.exit(0));
 });

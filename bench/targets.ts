@@ -30,8 +30,8 @@ export interface Targets {
   stop(): Promise<void>;
 }
 
-export async function startTargets(stsUrl: string, workspace: Workspace, pinning: Pinning): Promise<Targets> {
-  const daemon = await startDaemon({ stsUrl, workspace, pinning, roleArn: DEFAULT_ROLE_ARN });
+export async function startTargets(stsUrl: string, workspace: Workspace, pinning: Pinning, nodeFlags: readonly string[] = []): Promise<Targets> {
+  const daemon = await startDaemon({ stsUrl, workspace, pinning, roleArn: DEFAULT_ROLE_ARN, nodeFlags });
   try {
     const document = await getCredential(daemon.port);
     if (document.status !== 200) throw new Error(`imdsd answered the credential GET with ${document.status}`);

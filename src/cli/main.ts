@@ -4,6 +4,7 @@
  * Each command is built elsewhere and returns its exit code (`run` keeps the process).
  */
 import { readFileSync } from 'node:fs';
+import * as nodeModule from 'node:module';
 import { homedir } from 'node:os';
 import { isImdsdError } from '../errors.js';
 import type { CommandContext } from './commands/context.js';
@@ -51,7 +52,22 @@ function clientContext(): CommandContext {
   };
 }
 
+/**
+ * Node 22.1+ can keep the compiled code of every module on disk and reuse it at the next
+ * start (`imdsd run` under socket activation makes its first client wait for start-up).
+ * Off where the running Node lacks it or NODE_DISABLE_COMPILE_CACHE is set.
+ */
+function enableCompileCache(): void {
+  const enable = (nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache;
+  try {
+    enable?.();
+  } catch {
+    // A cache directory that cannot be written only costs the speed-up.
+  }
+}
+
 async function main(argv: string[]): Promise<void> {
+  enableCompileCache();
   // The SDK's own Node-version notice is a multi-line stderr warning; run logs it once instead.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const [command, ...rest] = argv;

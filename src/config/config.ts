@@ -3,7 +3,7 @@
  * or from flags, which are a shorthand for a one-role file. Every problem is reported
  * together in one line naming the source, the field and the fix, then the result is frozen.
  */
-import { Ajv, type ErrorObject } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import { readFile } from 'node:fs/promises';
 import schema from '../../schema/config.schema.json' with { type: 'json' };
 import { isIP } from 'node:net';
@@ -91,8 +91,38 @@ export function daemonSettings(file: DaemonSettings, flags: DaemonSettings) {
   };
 }
 
-const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
-const validate = ajv.compile<CheckedConfig>(schema);
+/** ajv's validate function: a type guard that leaves its errors on itself. */
+interface ConfigValidator {
+  (data: unknown): data is CheckedConfig;
+  errors?: ErrorObject[] | null | undefined;
+}
+
+function isValidator(value: unknown): value is ConfigValidator {
+  return typeof value === 'function';
+}
+
+/** The options scripts/build-validator.mjs compiles with: keep the two the same. */
+export const AJV_OPTIONS = { allErrors: true, strict: true, allowUnionTypes: true } as const;
+
+/** The schema compiled here, with ajv (from source, or where the build made none). */
+export async function compileValidator(): Promise<ConfigValidator> {
+  const { Ajv } = await import('ajv');
+  return new Ajv(AJV_OPTIONS).compile<CheckedConfig>(schema);
+}
+
+let validator: Promise<ConfigValidator> | undefined;
+
+/**
+ * The config validator: the build's precompiled one (dist/src/config/config-validator.js)
+ * where it exists, which spares start-up loading ajv and compiling the schema (~100 ms,
+ * issue 15); else the schema compiled now.
+ */
+function configValidator(): Promise<ConfigValidator> {
+  validator ??= import(new URL('./config-validator.js', import.meta.url).href)
+    .then((module: { default?: unknown }) => (isValidator(module.default) ? module.default : compileValidator()))
+    .catch(() => compileValidator());
+  return validator;
+}
 
 /** How a JSON-pointer into the config is named to the user: a flag or a file field. */
 export type FieldNamer = (instancePath: string, property?: string) => string;
@@ -133,7 +163,8 @@ export const fileFieldNamer: FieldNamer = (path, property) => {
 };
 
 /** Checks a raw config object; throws one IMDSD_ERR_CONFIG listing every problem. */
-export function checkConfig(raw: unknown, where: string, name: FieldNamer): CheckedConfig {
+export async function checkConfig(raw: unknown, where: string, name: FieldNamer): Promise<CheckedConfig> {
+  const validate = await configValidator();
   const problems: string[] = [];
   if (!validate(raw)) {
     for (const error of validate.errors ?? []) problems.push(describe(error, name));
@@ -182,7 +213,7 @@ export async function loadConfigFile(path: string, overrides: DaemonSettings = {
   } catch (cause) {
     throw new ImdsdError('IMDSD_ERR_CONFIG', `${path}: is not valid JSON (${(cause as Error).message})`, { hint: 'fix the JSON syntax', cause });
   }
-  const checked = checkConfig(raw, path, fileFieldNamer);
+  const checked = await checkConfig(raw, path, fileFieldNamer);
   return freeze({ roles: checked.roles, ...daemonSettings(checked, overrides), origin: { kind: 'file', path } });
 }
 

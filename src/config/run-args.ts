@@ -57,7 +57,7 @@ export async function configFromFlags(flags: RunFlags, env: NodeJS.ProcessEnv): 
     desktopNotify: flags['no-desktop-notify'] === true ? false : undefined,
     ssoWarningSec: flags['sso-warning']?.map((sec) => numeric(sec)),
   }) as DaemonSettings;
-  checkConfig({ roles: [{}], ...settings }, 'imdsd run', flagNamer);
+  await checkConfig({ roles: [{}], ...settings }, 'imdsd run', flagNamer);
   if (flags.config !== undefined) {
     const clashing = ROLE_FLAGS.filter((flag) => flags[flag] !== undefined).map((flag) => `--${flag}`);
     if (clashing.length > 0) {
@@ -90,6 +90,6 @@ export async function configFromFlags(flags: RunFlags, env: NodeJS.ProcessEnv): 
     mfaSessionDurationSec: numeric(flags['mfa-session-duration']),
   });
   const raw = dropUndefined({ roles: [role], ...settings });
-  const checked = checkConfig(raw, 'imdsd run', flagNamer);
+  const checked = await checkConfig(raw, 'imdsd run', flagNamer);
   return freeze({ roles: checked.roles, ...daemonSettings(checked, {}), origin: { kind: 'flags' } });
 }

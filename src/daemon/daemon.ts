@@ -13,6 +13,7 @@ import { socketsForRoles } from './activated-listen.js';
 import { createRoleRuntime, type RoleRuntime } from './role-runtime.js';
 import type { PassedSocket } from './socket-activation.js';
 import { resolveRole, type ResolvedRole } from './resolve-role.js';
+import { createLimiter } from './sts-limiter.js';
 
 /** The first fetch may take this long before the port opens anyway (it goes on behind). */
 export const FIRST_FETCH_WAIT_MS = 15_000;
@@ -32,6 +33,8 @@ export interface DaemonDeps {
   readonly metrics?: Metrics | undefined;
   readonly containerToken?: string | undefined;
   readonly ownerUid?: number | undefined;
+  /** AssumeRole calls in flight at most, all roles together. Default 16. */
+  readonly maxConcurrentStsCalls?: number | undefined;
   /** Signs IMDSv2 tokens so that the next daemon accepts them (see src/imds/signed-token.ts). */
   readonly tokenSecret?: string | undefined;
   /** Sockets systemd passed (socket activation): the first start serves on them. */
@@ -86,6 +89,8 @@ export async function createDaemon(config: DaemonConfig, deps: DaemonDeps): Prom
   const settings = {
     clock: deps.clock, logger: deps.logger, tickSec: config.tickSec, metrics: deps.metrics, containerToken: deps.containerToken,
     ownerUid: deps.ownerUid, tokenSecret: deps.tokenSecret, env: deps.env,
+    // One bound for every role, across reloads: first fetches and refreshes alike.
+    stsLimit: createLimiter(deps.maxConcurrentStsCalls).limit,
   };
   let runtimes = (await resolveAll(config, deps.env)).map((role) => createRoleRuntime(role, settings));
 

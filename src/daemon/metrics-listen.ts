@@ -3,13 +3,15 @@
  * nothing but /metrics — no status, no credentials.
  */
 import fastify from 'fastify';
+import { NO_SCHEMA_COMPILERS } from '../imds/no-schemas.js';
 import type { Metrics } from './metrics.js';
 
 export async function listenMetrics(metrics: Metrics, port: number): Promise<{ port: number; close(): Promise<void> }> {
-  const app = fastify({ logger: false });
+  const app = fastify({ logger: false, schemaController: NO_SCHEMA_COMPILERS });
   app.get('/metrics', async (_request, reply) => {
-    reply.header('content-type', metrics.registry.contentType);
-    return metrics.registry.metrics();
+    const { contentType, text } = await metrics.render();
+    reply.header('content-type', contentType);
+    return text;
   });
   await app.listen({ host: '127.0.0.1', port });
   const address = app.server.address();

@@ -1,8 +1,11 @@
 /**
  * Who is connecting to an IMDS port. On a shared build host any local user can reach
- * 127.0.0.1, so on Linux each local connection's peer uid is read from
- * /proc/net/tcp{,6} (the client's own socket row: its local port is our peer's port)
- * and users other than the daemon's owner are refused unless --allow-uid lists them.
+ * 127.0.0.1, so on Linux each local connection's peer uid is asked of the kernel (the
+ * client's own socket: its local end is our peer's address and port), and users other
+ * than the daemon's owner are refused unless --allow-uid lists them. The kernel is asked
+ * by the exact 4-tuple over netlink sock_diag (src/system/sock-diag.ts) in microseconds;
+ * where that part is missing or netlink is refused, /proc/net/tcp{,6} is read instead,
+ * whose cost grows with every socket on the host (issue 15).
  * Local means loopback or any address of this host (host-addresses.ts): in link-local
  * mode every local client arrives from 169.254.169.254 (issue 14).
  * macOS offers no such table: there, local peers are admitted (README: security model).
@@ -14,6 +17,7 @@ import { isLoopback, peerAddress } from '../loopback.js';
 import { TCP_STATE, hexPort, parseTcpRow, readTcpTables, socketOwners } from '../system/proc-net.js';
 import type { AdmitPeer, PeerInfo, PeerVerdict } from '../imds/peer-gate.js';
 import { isHostAddress } from './host-addresses.js';
+import { loadSocketLookup, type SocketLookup, TCP_ESTABLISHED } from '../system/sock-diag.js';
 
 export interface PeerPolicy {
   readonly ownerUid: number | undefined;
@@ -25,6 +29,11 @@ export interface PeerPolicy {
   readonly procRoot?: string;
   /** Whether an address belongs to this host (tests replace the interface table). */
   readonly isHostAddress?: (address: string | undefined) => boolean;
+  /**
+   * The kernel's exact lookup; default: the native one where it is built and loads.
+   * `false` reads /proc/net/tcp only.
+   */
+  readonly lookupSocket?: SocketLookup | false;
 }
 
 interface SocketRow {
@@ -118,8 +127,32 @@ function verdict(admitted: boolean, peer: PeerInfo, reason?: string, describe?: 
   };
 }
 
+/**
+ * The peer's row from the kernel's exact lookup, or undefined to read the tables: no
+ * native part, netlink refused (then never asked again), or no established socket found
+ * (the tables decide that case too, so both paths refuse and admit alike).
+ */
+function kernelLookup(lookup: SocketLookup | undefined): (socket: Socket) => SocketRow | undefined {
+  let working = lookup;
+  return (socket) => {
+    const { remoteAddress, remotePort, localAddress, localPort } = socket;
+    if (working === undefined || remoteAddress === undefined || localAddress === undefined) return undefined;
+    try {
+      const found = working(remoteAddress, remotePort ?? 0, localAddress, localPort ?? 0);
+      return found !== null && found.state === TCP_ESTABLISHED ? { uid: found.uid, inode: String(found.inode) } : undefined;
+    } catch (error) {
+      // An address the lookup cannot take is this socket's problem; a netlink failure is the host's.
+      if (!String((error as { code?: unknown }).code).startsWith('ERR_')) working = undefined;
+      return undefined;
+    }
+  };
+}
+
 export function createPeerAdmission(policy: PeerPolicy): AdmitPeer {
   const procRoot = policy.procRoot ?? '/proc';
+  const fromKernel = kernelLookup(policy.lookupSocket === false || policy.platform !== 'linux'
+    ? undefined
+    : policy.lookupSocket ?? loadSocketLookup());
   const tables = batched(() => readTcpTables(procRoot));
   const owners = reusedFor(OWNER_SCAN_REUSE_MS, () => socketOwners(procRoot));
   const allowed = new Set(policy.allowUids);
@@ -139,7 +172,7 @@ export function createPeerAdmission(policy: PeerPolicy): AdmitPeer {
       return verdict(inRange, { address }, inRange ? undefined : 'address outside --allow-cidr');
     }
     if (policy.platform !== 'linux') return verdict(true, { address });
-    const row = await findPeerRow(tables, socket.remotePort ?? 0, socket.localPort ?? 0);
+    const row = fromKernel(socket) ?? await findPeerRow(tables, socket.remotePort ?? 0, socket.localPort ?? 0);
     if (row === undefined) return verdict(false, { address }, 'the peer\'s uid could not be found');
     const peer = { address, uid: row.uid };
     const describe = async (): Promise<PeerInfo> => ({ ...peer, ...(await processOf(owners, procRoot, row.inode)) });

@@ -19,6 +19,7 @@ import { watchSsoRenewal, type SsoRenewal } from './sso-renewal.js';
 import { createPeerAdmission } from './peer-identity.js';
 import type { Metrics } from './metrics.js';
 import type { ResolvedRole } from './resolve-role.js';
+import type { Limit } from './sts-limiter.js';
 
 /** Each STS call fails after this long: a hung connection never stalls refreshing. */
 export const STS_DEADLINE_MS = 10_000;
@@ -54,6 +55,8 @@ export interface RuntimeDeps {
   readonly tokenSecret?: string | undefined;
   /** The environment the SDK reads endpoints from (AWS_ENDPOINT_URL_…). */
   readonly env?: NodeJS.ProcessEnv | undefined;
+  /** Shared by every role: bounds the STS calls in flight (sts-limiter.ts). */
+  readonly stsLimit?: Limit | undefined;
 }
 
 /** A bounded label for request metrics: never the raw path, which clients choose. */
@@ -83,7 +86,9 @@ function refresherOf(role: ResolvedRole, deps: RuntimeDeps, logger: Logger): { r
     clock: deps.clock,
     failureContext,
   });
-  const assumeRole = createIssue(role, { clock: deps.clock, env: deps.env ?? process.env, deadlineMs: STS_DEADLINE_MS, mfa });
+  const issueNow = createIssue(role, { clock: deps.clock, env: deps.env ?? process.env, deadlineMs: STS_DEADLINE_MS, mfa });
+  const { stsLimit } = deps;
+  const assumeRole: typeof issueNow = stsLimit === undefined ? issueNow : (durationSec) => stsLimit(() => issueNow(durationSec));
   const refresher = createRefresher({
     identity: role.identity,
     assumeRole,
@@ -93,6 +98,8 @@ function refresherOf(role: ResolvedRole, deps: RuntimeDeps, logger: Logger): { r
     ticker: cronTicker(deps.tickSec),
     durationSec: role.durationSec,
     refreshBeforeSec: role.refreshBeforeSec,
+    // Roles started together must not all rotate together (issue 15).
+    scheduleJitter: Math.random,
     onAttempt: (outcome) => deps.metrics?.observeRefresh(role.identity.roleName, outcome),
   });
   return { refresher, mfa };
@@ -100,6 +107,7 @@ function refresherOf(role: ResolvedRole, deps: RuntimeDeps, logger: Logger): { r
 
 /** The role's IMDS app, serving what the refresher holds, with request metrics. */
 function imdsAppOf(role: ResolvedRole, deps: RuntimeDeps, refresher: Refresher, logger: Logger): FastifyInstance {
+  const metrics = deps.metrics;
   const app = buildImdsApp({
     source: refresher,
     clock: deps.clock,
@@ -115,14 +123,10 @@ function imdsAppOf(role: ResolvedRole, deps: RuntimeDeps, refresher: Refresher, 
       allowCidrs: role.allowCidrs,
       platform: process.platform,
     }),
+    onAnswer: metrics === undefined
+      ? undefined
+      : (url, status) => metrics.observeRequest(role.identity.roleName, routeLabel(url, status), status),
   });
-  const metrics = deps.metrics;
-  if (metrics !== undefined) {
-    app.addHook('onResponse', (request, reply, done) => {
-      metrics.observeRequest(role.identity.roleName, routeLabel(request.url, reply.statusCode), reply.statusCode);
-      done();
-    });
-  }
   return app;
 }
 

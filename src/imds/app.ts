@@ -1,8 +1,9 @@
 /**
  * The IMDS emulator for one role, as a fastify app that is built but not listening
- * (src/daemon listens, one port per role). Routing is one catch-all route and a Map
- * lookup (dispatch.ts), which keeps the per-request cost close to bare node:http and
- * leaves 404 versus 405 entirely to us.
+ * (src/daemon listens, one port per role). fastify owns listening and closing; each
+ * request goes from node:http straight to serve-request.ts, and routing is a Map lookup
+ * (dispatch.ts), which keeps the per-request cost close to bare node:http and leaves
+ * 404 versus 405 entirely to us.
  */
 import Fastify, {
   type FastifyBaseLogger,
@@ -11,17 +12,18 @@ import Fastify, {
   type FastifyRequest,
   LogController,
 } from 'fastify';
-import { STATUS_CODES } from 'node:http';
+import { createServer, STATUS_CODES, type Server, type ServerOptions } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Clock } from '../clock.js';
 import type { CredentialSource } from '../credentials.js';
-import { type Answer, FORBIDDEN, INTERNAL_ERROR, NOT_FOUND } from './answers.js';
-import { type AdmitPeer, createPeerGate, type PeerVerdict } from './peer-gate.js';
+import { type AdmitPeer, createPeerGate } from './peer-gate.js';
 import { createCredentialAnswer } from './credential-answer.js';
 import { createCredentialDocuments } from './credential-document.js';
 import { createDispatcher } from './dispatch.js';
 import { describeInstance } from './instance-identity.js';
 import { buildRouteTable } from './route-table.js';
+import { NO_SCHEMA_COMPILERS } from './no-schemas.js';
+import { createRequestHandler, type RequestHandler } from './serve-request.js';
 import { createTokenStore } from './tokens.js';
 
 export interface ImdsAppOptions {
@@ -50,9 +52,9 @@ export interface ImdsAppOptions {
   allowForwarded?: boolean;
   /** Decides once per connection whether its peer may be served (see peer-gate.ts). */
   admitPeer?: AdmitPeer | undefined;
+  /** Told of every answer sent, with the request target and status (request metrics). */
+  onAnswer?: ((url: string, status: number) => void) | undefined;
 }
-
-const TTL_HEADER = 'x-aws-ec2-metadata-token-ttl-seconds';
 
 /**
  * Connection limits against slow and idle clients (slowloris). SDK requests are a few
@@ -81,9 +83,32 @@ const CLIENT_ERROR_STATUS: Readonly<Record<string, number>> = {
   ERR_HTTP_REQUEST_TIMEOUT: 408,
 };
 
+/**
+ * The IMDS port's node:http server, built for fastify (its `serverFactory`) so that every
+ * request goes straight to `handle` and never through fastify's router, request and
+ * reply objects: fastify keeps the listening, closing and hooks. With a factory fastify
+ * sets no timeouts itself, so they are set here.
+ */
+function imdsServer(handle: RequestHandler): (_fastifyHandler: unknown, options: { http?: ServerOptions }) => Server {
+  return (_fastifyHandler, options) => {
+    const server = createServer(options.http ?? {}, handle);
+    server.keepAliveTimeout = IMDS_LIMITS.keepAliveTimeoutMs;
+    server.requestTimeout = IMDS_LIMITS.requestTimeoutMs;
+    server.setTimeout(IMDS_LIMITS.idleTimeoutMs);
+    return server;
+  };
+}
+
 /** Framework options that keep fastify out of the way of the IMDS protocol. */
-const fastifyOptions = () => ({
-  // Clients poll often; send() logs each request at debug level instead.
+const fastifyOptions = (handle: RequestHandler) => ({
+  serverFactory: imdsServer(handle),
+  schemaController: NO_SCHEMA_COMPILERS,
+  // A malformed percent-escape is a path that does not exist: dispatch answers 404.
+  frameworkErrors: (_error: Error, request: FastifyRequest, reply: FastifyReply) => {
+    reply.hijack();
+    handle(request.raw, reply.raw);
+  },
+  // Clients poll often; serve-request.ts logs each request at debug level instead.
   logController: new LogController({ disableRequestLogging: true }),
   // No child logger per request: with redaction, building one cost ~7 % of CPU under load.
   childLoggerFactory: (logger: FastifyBaseLogger) => logger,
@@ -91,8 +116,6 @@ const fastifyOptions = () => ({
   exposeHeadRoutes: false,
   // No IMDS request carries an id worth trusting; do not read one from headers.
   requestIdHeader: false as const,
-  // A malformed percent-escape is a path that does not exist, not a framework error.
-  frameworkErrors: (_error: Error, _request: FastifyRequest, reply: FastifyReply) => send(reply, NOT_FOUND),
   connectionTimeout: IMDS_LIMITS.idleTimeoutMs,
   keepAliveTimeout: IMDS_LIMITS.keepAliveTimeoutMs,
   requestTimeout: IMDS_LIMITS.requestTimeoutMs,
@@ -113,14 +136,6 @@ const fastifyOptions = () => ({
     else socket.destroy();
   },
 });
-
-function send(reply: FastifyReply, answer: Answer): void {
-  reply.code(answer.status).header('content-type', answer.contentType);
-  if (answer.allow !== undefined) reply.header('allow', answer.allow);
-  if (answer.tokenTtlSec !== undefined) reply.header(TTL_HEADER, String(answer.tokenTtlSec));
-  reply.log.debug({ method: reply.request.method, status: answer.status }, 'imds request');
-  reply.send(answer.body);
-}
 
 const tokenCounts = new WeakMap<FastifyInstance, () => number>();
 
@@ -146,9 +161,14 @@ function routesOf(opts: ImdsAppOptions, log: FastifyBaseLogger): ReturnType<type
 /** Builds the app; its token store's sweep timer is cancelled when the app closes. */
 export function buildImdsApp(opts: ImdsAppOptions): FastifyInstance {
   const { clock } = opts;
+  // Assigned below, before the server can listen: the factory runs inside Fastify().
+  let handle: RequestHandler = (_request, response) => {
+    response.destroy();
+  };
+  const forward: RequestHandler = (request, response) => handle(request, response);
   const app: FastifyInstance = opts.logger
-    ? Fastify({ ...fastifyOptions(), loggerInstance: opts.logger })
-    : Fastify({ ...fastifyOptions(), logger: false });
+    ? Fastify({ ...fastifyOptions(forward), loggerInstance: opts.logger })
+    : Fastify({ ...fastifyOptions(forward), logger: false });
 
   // IMDS never reads a request body. Declaring every method bodyless means fastify runs
   // no content-type parser, so no body or content-type can cause a 415 or a JSON 400;
@@ -166,35 +186,17 @@ export function buildImdsApp(opts: ImdsAppOptions): FastifyInstance {
   };
   const dispatch = createDispatcher({ routes, tokens, allowV1: opts.allowV1 ?? false, containerToken: opts.containerToken, policy });
   const gate = createPeerGate(opts.admitPeer, app.log);
+  handle = createRequestHandler({ dispatch, gate, log: app.log, onAnswer: opts.onAnswer });
 
-  function respond(request: FastifyRequest, reply: FastifyReply, verdict: PeerVerdict | undefined): Promise<void> | undefined {
-    const answer = dispatch(request.method, request.url, request.headers);
-    if (answer instanceof Promise) {
-      return answer.then((computed) => {
-        gate.handedOut(computed, request.raw.socket, verdict);
-        send(reply, computed);
-      });
-    }
-    send(reply, answer);
-    return undefined;
-  }
-
-  function handle(request: FastifyRequest, reply: FastifyReply): Promise<void> | undefined {
-    const verdict = gate.verdict(request.raw.socket);
-    if (verdict === undefined) return respond(request, reply, undefined);
-    return verdict.then((outcome) => (outcome.admitted ? respond(request, reply, outcome) : send(reply, FORBIDDEN)));
-  }
-
-  app.route({ method: app.supportedMethods, url: '*', handler: handle });
+  // A listener that routes through fastify (`app.routing`, as the ::1 listener does) is
+  // answered by the same handler.
+  const viaFastify = (request: FastifyRequest, reply: FastifyReply): void => {
+    reply.hijack();
+    handle(request.raw, reply.raw);
+  };
+  app.route({ method: app.supportedMethods, url: '*', handler: viaFastify });
   // Methods fastify does not know (PROPFIND, ...) reach no route and land here.
-  app.setNotFoundHandler(handle);
-
-  // A bug, or a source that breaks its promise never to reject, must still get an answer
-  // and must not crash the daemon. The answer names no detail, so it can leak nothing.
-  app.setErrorHandler((error, _request, reply) => {
-    reply.log.error({ err: error }, 'IMDS request failed unexpectedly');
-    send(reply, INTERNAL_ERROR);
-  });
+  app.setNotFoundHandler(viaFastify);
 
   return app;
 }

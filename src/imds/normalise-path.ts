@@ -48,3 +48,20 @@ function decodeSegment(raw: string): string | undefined {
   if (segment === '.' || segment === '..' || FORBIDDEN_IN_SEGMENT.test(segment)) return undefined;
   return segment;
 }
+
+/**
+ * A target whose path (before `?` or `#`) holds a malformed percent-escape or escapes
+ * that are not UTF-8. Such a request is answered 404 before anything else, whatever its
+ * headers, as fastify's router did when it served these ports: it names no resource, and
+ * answering it alike for everyone tells a caller nothing.
+ */
+export function hasBadEscape(target: string): boolean {
+  if (!target.includes('%')) return false;
+  const end = target.search(/[?#]/);
+  try {
+    decodeURI(end === -1 ? target : target.slice(0, end));
+    return false;
+  } catch {
+    return true;
+  }
+}

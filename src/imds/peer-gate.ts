@@ -29,12 +29,15 @@ export type AdmitPeer = (socket: Socket) => Promise<PeerVerdict>;
 export interface PeerGate {
   /** The connection's verdict, or undefined when no gate is configured. */
   verdict(socket: Socket): Promise<PeerVerdict> | undefined;
+  /** The verdict once it is known, without waiting for a promise (the hot path). */
+  settled(socket: Socket): PeerVerdict | undefined;
   /** Logs a credential hand-out (answers that carry `credentialKeyId`). */
   handedOut(answer: Answer, socket: Socket, verdict: PeerVerdict | undefined): void;
 }
 
 export function createPeerGate(admitPeer: AdmitPeer | undefined, log: FastifyBaseLogger): PeerGate {
   const verdicts = new WeakMap<Socket, Promise<PeerVerdict>>();
+  const known = new WeakMap<Socket, PeerVerdict>();
   const logged = new WeakMap<Socket, string>();
 
   return {
@@ -44,12 +47,14 @@ export function createPeerGate(admitPeer: AdmitPeer | undefined, log: FastifyBas
       if (verdict === undefined) {
         verdict = admitPeer(socket).then((outcome) => {
           if (!outcome.admitted) log.warn({ event: 'peer-refused', peer: outcome.peer, reason: outcome.reason }, 'refused a connection');
+          known.set(socket, outcome);
           return outcome;
         });
         verdicts.set(socket, verdict);
       }
       return verdict;
     },
+    settled: (socket) => known.get(socket),
     handedOut(answer, socket, verdict) {
       const keyId = answer.credentialKeyId;
       if (keyId === undefined || logged.get(socket) === keyId) return;

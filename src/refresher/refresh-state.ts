@@ -95,10 +95,11 @@ export function credentialOf(issued: IssuedCredential, skewMs: number, nowMs: nu
   return credential;
 }
 
-export function onSuccess(state: RefreshState, credential: Credential, nowMs: number, refreshBeforeSec: number | undefined): RefreshState {
+export function onSuccess(state: RefreshState, credential: Credential, nowMs: number, refreshBeforeSec: number | undefined,
+  random?: () => number): RefreshState {
   return next(state, {
     current: credential, failures: 0, lastError: undefined, lastRefreshAtMs: nowMs,
-    nextAtMs: refreshAtMs(credential, refreshBeforeSec),
+    nextAtMs: refreshAtMs(credential, refreshBeforeSec, random),
   });
 }
 

@@ -2,7 +2,7 @@ import t, { type Test } from 'tap';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULTS, fileFieldNamer, loadConfigFile } from '../../src/config/config.js';
+import { compileValidator, DEFAULTS, fileFieldNamer, loadConfigFile } from '../../src/config/config.js';
 import { ImdsdError } from '../../src/errors.js';
 
 const ARN = 'arn:aws:iam::123456789012:role/dev';
@@ -75,4 +75,26 @@ t.test('a non-loopback host needs allowCidrs, and CIDRs must be real ones', asyn
   t.same(ok.roles[0]?.allowCidrs, ['172.17.0.0/16', 'fd00::/8'], 'accepted with networks');
   const loopback = await loadConfigFile(file({ roles: [{ roleArn: ARN, host: '127.0.0.1' }] }));
   t.equal(loopback.roles[0]?.host, '127.0.0.1', 'a loopback host needs nothing more');
+});
+
+const builtValidator: { default?: unknown } = await import(new URL('../../dist/src/config/config-validator.js', import.meta.url).href)
+  .catch(() => ({}));
+
+t.test('issue 15: the build\'s precompiled validator and the schema compiled at run time agree', {
+  skip: typeof builtValidator.default !== 'function' && 'dist/src/config/config-validator.js is not built (npm run build)',
+}, async (t) => {
+  const module = builtValidator;
+  const precompiled = module.default as ((data: unknown) => boolean) & { errors?: unknown };
+  const compiled = await compileValidator();
+  const samples: unknown[] = [
+    { roles: [{ roleArn: ARN }] },
+    { roles: [] },
+    { roles: [{ roleArn: ARN, port: 'x', durationSec: 1 }], tickSec: -1, extra: true },
+    { roles: [{ profile: 'dev', allowUids: ['a'], imdsV1: 'yes' }], logLevel: 'loud' },
+    'not an object',
+  ];
+  for (const sample of samples) {
+    t.equal(precompiled(sample), compiled(sample), `same verdict for ${JSON.stringify(sample)}`);
+    t.same(precompiled.errors ?? null, compiled.errors ?? null, 'and the same errors');
+  }
 });

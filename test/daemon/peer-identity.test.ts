@@ -4,14 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { createPeerAdmission } from '../../src/daemon/peer-identity.js';
+import { loadSocketLookup, type SocketLookup } from '../../src/system/sock-diag.js';
 
 /** A real loopback connection; resolves with the server's side of it. */
-async function loopbackPair(t: { teardown(fn: () => void): void }): Promise<Socket> {
+async function loopbackPair(t: { teardown(fn: () => void): void }, host = '127.0.0.1'): Promise<Socket> {
   const server = createServer();
-  await new Promise<void>((resolve) => server.listen({ host: '127.0.0.1', port: 0 }, resolve));
+  await new Promise<void>((resolve) => server.listen({ host, port: 0 }, resolve));
   const accepted = new Promise<Socket>((resolve) => server.once('connection', resolve));
   const address = server.address();
-  const client = connect({ host: '127.0.0.1', port: typeof address === 'object' && address !== null ? address.port : 0 });
+  const client = connect({ host, port: typeof address === 'object' && address !== null ? address.port : 0 });
   const serverSide = await accepted;
   t.teardown(() => {
     client.destroy();
@@ -46,7 +47,7 @@ t.test('a peer missing from the socket tables is refused (fail closed)', async (
   mkdirSync(join(procRoot, 'net'));
   writeFileSync(join(procRoot, 'net', 'tcp'), '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n');
   const fake = { remoteAddress: '127.0.0.1', remotePort: 40000, localPort: 1338 } as unknown as Socket;
-  const verdict = await createPeerAdmission({ ownerUid: 0, allowUids: [], allowCidrs: [], platform: 'linux', procRoot })(fake);
+  const verdict = await createPeerAdmission({ ownerUid: 0, allowUids: [], allowCidrs: [], platform: 'linux', procRoot, lookupSocket: false })(fake);
   t.notOk(verdict.admitted, 'refused');
   t.match(verdict.reason, /could not be found/, 'because the uid is unknown');
 });
@@ -62,11 +63,11 @@ t.test('a fixture row is read like the kernel writes it', async (t) => {
   ].join('\n'));
   writeFileSync(join(procRoot, 'net', 'tcp6'), '');
   const fake = { remoteAddress: '127.0.0.1', remotePort: 40000, localPort: 1338 } as unknown as Socket;
-  const refused = await createPeerAdmission({ ownerUid: 0, allowUids: [], allowCidrs: [], platform: 'linux', procRoot })(fake);
+  const refused = await createPeerAdmission({ ownerUid: 0, allowUids: [], allowCidrs: [], platform: 'linux', procRoot, lookupSocket: false })(fake);
   t.equal(refused.peer.uid, 1001, 'the peer row, not the listening row, gives the uid');
   t.notOk(refused.admitted, 'uid 1001 is not the owner');
   t.same(await refused.describe(), { address: '127.0.0.1', uid: 1001 }, 'no process found in the fixture: only what is known');
-  const admitted = await createPeerAdmission({ ownerUid: 0, allowUids: [1001], allowCidrs: [], platform: 'linux', procRoot })(fake);
+  const admitted = await createPeerAdmission({ ownerUid: 0, allowUids: [1001], allowCidrs: [], platform: 'linux', procRoot, lookupSocket: false })(fake);
   t.ok(admitted.admitted, 'admitted when listed');
 });
 
@@ -110,4 +111,59 @@ t.test('issue 14: a peer on an address of this host gets the uid check, not --al
   t.ok(remote.admitted, 'an address that is not this host\'s is still judged by --allow-cidr');
   const mac = await createPeerAdmission({ ...policy, platform: 'darwin', allowCidrs: [], ownerUid: 0, allowUids: [] })(fake);
   t.ok(mac.admitted, 'macOS admits local peers, as it does on loopback (documented limit)');
+});
+
+const native = loadSocketLookup();
+const noNative = process.platform !== 'linux' ? 'needs Linux' : native === undefined && 'the native sock_diag part is not built (npm run build)';
+
+t.test('issue 15: the kernel\'s exact lookup and the /proc tables find the same peer', { skip: noNative }, async (t) => {
+  for (const host of ['127.0.0.1', '::1']) {
+    const socket = await loopbackPair(t, host);
+    const policy = { ownerUid: uid, allowUids: [], allowCidrs: [], platform: 'linux' as const };
+    let asked = 0;
+    const counting: SocketLookup = (...args) => {
+      asked += 1;
+      return native!(...args);
+    };
+    const fast = await createPeerAdmission({ ...policy, lookupSocket: counting })(socket);
+    const slow = await createPeerAdmission({ ...policy, lookupSocket: false })(socket);
+    t.equal(asked, 1, `${host}: the kernel was asked`);
+    t.equal(fast.peer.uid, uid, `${host}: the kernel names our uid`);
+    t.equal(fast.peer.uid, slow.peer.uid, `${host}: the same uid as /proc/net/tcp`);
+    t.equal((await fast.describe()).pid, (await slow.describe()).pid, `${host}: the same socket inode, so the same process`);
+    t.equal(fast.admitted, slow.admitted, `${host}: the same verdict`);
+  }
+});
+
+t.test('a failing netlink falls back to /proc for good; a bad address only for that socket', { skip: process.platform !== 'linux' && 'needs Linux /proc' }, async (t) => {
+  const socket = await loopbackPair(t);
+  let asked = 0;
+  const refusing: SocketLookup = () => {
+    asked += 1;
+    throw Object.assign(new Error('Address family not supported by protocol'), { code: 'EAFNOSUPPORT' });
+  };
+  const admit = createPeerAdmission({ ownerUid: uid, allowUids: [], allowCidrs: [], platform: 'linux', lookupSocket: refusing });
+  t.equal((await admit(socket)).peer.uid, uid, 'the tables answered');
+  t.ok((await admit(socket)).admitted, 'and again');
+  t.equal(asked, 1, 'netlink was not asked a second time');
+
+  let typeErrors = 0;
+  const picky: SocketLookup = () => {
+    typeErrors += 1;
+    throw Object.assign(new TypeError('two IP addresses of one family'), { code: 'ERR_INVALID_ARG_VALUE' });
+  };
+  const admitPicky = createPeerAdmission({ ownerUid: uid, allowUids: [], allowCidrs: [], platform: 'linux', lookupSocket: picky });
+  await admitPicky(socket);
+  await admitPicky(socket);
+  t.equal(typeErrors, 2, 'an argument error does not turn the lookup off');
+});
+
+t.test('only an established socket counts: a TIME_WAIT answer (uid 0) goes to the tables', { skip: process.platform !== 'linux' && 'needs Linux /proc' }, async (t) => {
+  const socket = await loopbackPair(t);
+  const timeWait: SocketLookup = () => ({ uid: 0, inode: 0, state: 6 });
+  const verdict = await createPeerAdmission({ ownerUid: uid, allowUids: [], allowCidrs: [], platform: 'linux', lookupSocket: timeWait })(socket);
+  t.equal(verdict.peer.uid, uid, 'the uid came from the established row in /proc');
+  const gone: SocketLookup = () => null;
+  const missing = await createPeerAdmission({ ownerUid: uid, allowUids: [], allowCidrs: [], platform: 'linux', lookupSocket: gone })(socket);
+  t.equal(missing.peer.uid, uid, 'a socket the kernel does not find is looked up in the tables too');
 });

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { MAX_PATH_LENGTH, normalisePath, pathOf } from '../../src/imds/normalise-path.js';
+import { hasBadEscape, MAX_PATH_LENGTH, normalisePath, pathOf } from '../../src/imds/normalise-path.js';
 
 t.test('pathOf strips the query string', async (t) => {
   t.equal(pathOf('/latest/meta-data/?a=1&b'), '/latest/meta-data/', 'query removed');
@@ -43,4 +43,13 @@ t.test('refuses targets that are not origin-form or are too long', async (t) => 
   t.equal(normalisePath(''), undefined, 'an empty target is refused');
   t.equal(normalisePath(`/${'a'.repeat(MAX_PATH_LENGTH)}`), undefined, 'a path over the limit is refused');
   t.equal(normalisePath(`/${'a'.repeat(MAX_PATH_LENGTH - 1)}`), `/${'a'.repeat(MAX_PATH_LENGTH - 1)}`, 'a path at the limit is fine');
+});
+
+t.test('hasBadEscape finds targets whose path cannot be decoded', async (t) => {
+  t.notOk(hasBadEscape('/latest/meta-data'), 'no escape at all');
+  t.notOk(hasBadEscape('/latest/meta%2Ddata'), 'a good escape');
+  t.ok(hasBadEscape('/%zz/latest'), 'not hex');
+  t.ok(hasBadEscape('/a/%ed%a0%80'), 'hex, but not UTF-8 (a lone surrogate)');
+  t.notOk(hasBadEscape('/latest?x=%zz'), 'the query is not the path');
+  t.notOk(hasBadEscape('/latest#%zz'), 'nor is a fragment');
 });

@@ -88,3 +88,16 @@ t.test('a credential with 60 s or less left is never servable', async (t) => {
   t.equal(isServable(c, c.expiresAtMs + HOUR), false, 'an expired credential is not');
   t.equal(SERVE_MIN_REMAINING_MS, 60_000, 'the serving margin is 60 s');
 });
+
+t.test('issue 15: jitter only ever moves a rotation earlier, by at most 10 % of its interval', async (t) => {
+  const hour = credential(HOUR);
+  const plain = refreshAtMs(hour);
+  t.equal(refreshAtMs(hour, undefined, () => 0), plain, 'random 0: no change');
+  const earliest = refreshAtMs(hour, undefined, () => 0.999999);
+  t.ok(earliest < plain, 'random near 1: earlier');
+  t.ok(plain - earliest <= 0.1 * (plain - T0), 'by at most a tenth of the interval');
+  const spread = new Set(Array.from({ length: 50 }, (_, i) => refreshAtMs(hour, undefined, () => i / 50)));
+  t.equal(spread.size, 50, 'roles issued together get 50 different times');
+  const short = credential(20_000);
+  t.ok(refreshAtMs(short, undefined, () => 0.999999) - T0 >= 10_000, 'never under the 10 s floor: no refresh loop');
+});

@@ -188,7 +188,14 @@ export async function startStsServer(options: StsServerOptions = {}): Promise<Au
     }
   }
 
+  let inFlight = 0;
+  let peakInFlight = 0;
   const server = createServer((req, res) => {
+    inFlight += 1;
+    peakInFlight = Math.max(peakInFlight, inFlight);
+    res.once('close', () => {
+      inFlight -= 1;
+    });
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
@@ -203,6 +210,7 @@ export async function startStsServer(options: StsServerOptions = {}): Promise<Au
   return {
     url: listener.url,
     calls,
+    peakInFlight: () => peakInFlight,
     injectFaults: (...faults) => void queue.push(...faults),
     setFaultMode: (fn) => void (faultMode = fn),
     addUser: (akid, secret, arn) => state.addUser(akid, secret, arn),

@@ -52,6 +52,8 @@ export interface StsServer {
   readonly url: string;
   /** Every request received, in order (no secrets). */
   readonly calls: StsCall[];
+  /** The most requests it was answering at once (a client's bound on concurrency, seen from STS). */
+  peakInFlight(): number;
   /** Queue faults: each next request (any action, or only `fault.action` if given) consumes one. */
   injectFaults(...faults: StsFault[]): void;
   /** Apply the returned fault to every request (after the queue is used up); undefined clears it. */

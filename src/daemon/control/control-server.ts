@@ -11,6 +11,7 @@ import type { Metrics } from '../metrics.js';
 import type { RoleRuntime } from '../role-runtime.js';
 import { CONTROL_ROUTES, unhealthyReasons, type DaemonStatus } from '../../contract/control-api.js';
 import { roleStatus } from './role-status.js';
+import { NO_SCHEMA_COMPILERS } from '../../imds/no-schemas.js';
 
 export interface ControlDeps {
   readonly runtimes: () => readonly RoleRuntime[];
@@ -79,7 +80,7 @@ async function credentialProcessDocument(deps: ControlDeps, role: string) {
 }
 
 export function buildControlApp(deps: ControlDeps): FastifyInstance {
-  const app = fastify({ logger: false, bodyLimit: 4096 });
+  const app = fastify({ logger: false, bodyLimit: 4096, schemaController: NO_SCHEMA_COMPILERS });
   app.setErrorHandler((error: unknown, request, reply) => {
     const coded = codedError(deps, error, request.url);
     void reply.code(coded.status).send({ Code: coded.code, Message: coded.message, Hint: coded.hint });
@@ -103,8 +104,9 @@ export function buildControlApp(deps: ControlDeps): FastifyInstance {
     return reasons.length === 0 ? reply.send({ ok: true }) : reply.code(503).send({ ok: false, reasons });
   });
   app.get(CONTROL_ROUTES.metrics, async (_request, reply) => {
-    reply.header('content-type', deps.metrics.registry.contentType);
-    return deps.metrics.registry.metrics();
+    const { contentType, text } = await deps.metrics.render();
+    reply.header('content-type', contentType);
+    return text;
   });
   app.get<{ Params: { role: string } }>(`${CONTROL_ROUTES.credentials}:role`, async (request, reply) => {
     const document = await credentialProcessDocument(deps, request.params.role);

@@ -13,8 +13,8 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { Agent, request } from 'undici';
-import { cleanEnv, startDaemonProcess } from '../test/support/daemon-process.js';
-import { DEFAULT_ROLE_ARN, DEFAULT_USER, startStsServer, type StsFault } from '../test/support/sts-server.js';
+import { cleanEnv, startDaemonProcess } from '../support/daemon-process.js';
+import { DEFAULT_ROLE_ARN, DEFAULT_USER, startStsServer, type StsFault } from '../support/sts-server.js';
 
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 300);
 const LIFETIME_SEC = Number(process.env.SOAK_LIFETIME_SEC ?? 180);
