@@ -15,7 +15,7 @@ const ARN = 'arn:aws:iam::123456789012:role/dev';
 const HARDENING = [
   'Type=simple', 'Restart=on-failure', 'RestartSec=100ms', 'RestartPreventExitStatus=78', 'StartLimitIntervalSec=30', 'StartLimitBurst=30',
   'ExecReload=/bin/kill -HUP $MAINPID', 'KillSignal=SIGTERM', 'TimeoutStopSec=10',
-  'NoNewPrivileges=yes', 'ProtectSystem=strict', 'ProtectHome=read-only', 'PrivateTmp=yes', 'RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX',
+  'NoNewPrivileges=yes', 'ProtectSystem=strict', 'ProtectHome=read-only', 'PrivateTmp=yes', 'RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX AF_NETLINK',
   'UMask=0077', 'LockPersonality=yes', 'RestrictRealtime=yes', 'RestrictSUIDSGID=yes', 'SystemCallArchitectures=native',
   'ProtectKernelTunables=yes', 'ProtectKernelModules=yes', 'ProtectControlGroups=yes', 'RuntimeDirectory=imdsd', 'RuntimeDirectoryMode=0700', 'RuntimeDirectoryPreserve=restart',
 ];
