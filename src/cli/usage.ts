@@ -1,4 +1,6 @@
-/** Help texts, kept apart so the CLI reads as control flow. */
+/** The top-level help text, kept apart so the CLI reads as control flow. */
+import { DEFAULT_IMDS_PORT } from '../contract/paths.js';
+
 export const USAGE = `Usage: imdsd <command> [options]
 
 Keeps AWS assumed-role credentials fresh and serves them as a local EC2 instance
@@ -17,5 +19,5 @@ Commands:
   version              print the version
 
 Then, in the shell that runs AWS tools:
-  export AWS_EC2_METADATA_SERVICE_ENDPOINT=http://localhost:1338/
+  export AWS_EC2_METADATA_SERVICE_ENDPOINT=http://localhost:${DEFAULT_IMDS_PORT}/
 `;

@@ -35,6 +35,8 @@ export interface RoleSpec {
   readonly allowCidrs?: readonly string[];
   readonly allowHosts?: readonly string[];
   readonly allowForwarded?: boolean;
+  /** Serves 169.254.169.254 and [fd00:ec2::254] (issue 14): their Host names are accepted. */
+  readonly linkLocal?: boolean;
   readonly mfaSessionDurationSec?: number;
 }
 

@@ -86,6 +86,7 @@ export async function configFromFlags(flags: RunFlags, env: NodeJS.ProcessEnv): 
     allowCidrs: flags['allow-cidr'],
     allowHosts: flags['allow-host'],
     allowForwarded: flags['allow-forwarded'],
+    linkLocal: flags['link-local'],
     mfaSessionDurationSec: numeric(flags['mfa-session-duration']),
   });
   const raw = dropUndefined({ roles: [role], ...settings });

@@ -52,6 +52,8 @@ export const RUN_OPTIONS = {
     help: 'an extra Host name to serve (repeatable; default: localhost, 127.0.0.1, [::1])' },
   'allow-forwarded': { type: 'boolean', scope: 'role', field: 'allowForwarded',
     help: 'serve GETs carrying X-Forwarded-For (token PUTs never)' },
+  'link-local': { type: 'boolean', scope: 'role', field: 'linkLocal',
+    help: 'serve the EC2 metadata address itself (set by imdsd install --link-local, which passes 169.254.169.254:80): accept Host 169.254.169.254 and [fd00:ec2::254]' },
   'mfa-session-duration': { type: 'string', value: 'SECONDS', scope: 'role', field: 'mfaSessionDurationSec',
     help: 'one MFA code\'s session, 900-129600 (default: the profile\'s mfa_session_duration, else 43200)' },
   tick: { type: 'string', value: 'SECONDS', scope: 'daemon', field: 'tickSec',

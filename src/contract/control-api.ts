@@ -55,6 +55,8 @@ export interface RoleStatus {
   readonly source?: CredentialSourceKind | undefined;
   /** For SSO roles: the login behind it, as the SSO cache holds it. */
   readonly ssoLogin?: SsoLoginStatus | undefined;
+  /** Served at http://169.254.169.254/ too (`imdsd install --link-local`): no variable needed. */
+  readonly linkLocal?: boolean;
 }
 
 export type CredentialSourceKind = 'assume-role' | 'sso' | 'process' | 'session-token';

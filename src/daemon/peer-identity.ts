@@ -1,16 +1,19 @@
 /**
  * Who is connecting to an IMDS port. On a shared build host any local user can reach
- * 127.0.0.1, so on Linux each loopback connection's peer uid is read from
+ * 127.0.0.1, so on Linux each local connection's peer uid is read from
  * /proc/net/tcp{,6} (the client's own socket row: its local port is our peer's port)
  * and users other than the daemon's owner are refused unless --allow-uid lists them.
- * macOS offers no such table: there, loopback peers are admitted (README: security model).
- * Non-loopback peers (containers, with --host and --allow-cidr) are admitted by address.
+ * Local means loopback or any address of this host (host-addresses.ts): in link-local
+ * mode every local client arrives from 169.254.169.254 (issue 14).
+ * macOS offers no such table: there, local peers are admitted (README: security model).
+ * Other peers (containers, with --host and --allow-cidr) are admitted by address.
  */
 import { readFile } from 'node:fs/promises';
 import { BlockList, isIPv6, type Socket } from 'node:net';
 import { isLoopback, peerAddress } from '../loopback.js';
 import { TCP_STATE, hexPort, parseTcpRow, readTcpTables, socketOwners } from '../system/proc-net.js';
 import type { AdmitPeer, PeerInfo, PeerVerdict } from '../imds/peer-gate.js';
+import { isHostAddress } from './host-addresses.js';
 
 export interface PeerPolicy {
   readonly ownerUid: number | undefined;
@@ -20,6 +23,8 @@ export interface PeerPolicy {
   readonly platform: NodeJS.Platform;
   /** Where the kernel's socket tables are (tests point this at fixtures). */
   readonly procRoot?: string;
+  /** Whether an address belongs to this host (tests replace the interface table). */
+  readonly isHostAddress?: (address: string | undefined) => boolean;
 }
 
 interface SocketRow {
@@ -119,6 +124,7 @@ export function createPeerAdmission(policy: PeerPolicy): AdmitPeer {
   const owners = reusedFor(OWNER_SCAN_REUSE_MS, () => socketOwners(procRoot));
   const allowed = new Set(policy.allowUids);
   if (policy.ownerUid !== undefined) allowed.add(policy.ownerUid);
+  const onThisHost = policy.isHostAddress ?? isHostAddress;
   const cidrs = new BlockList();
   for (const cidr of policy.allowCidrs) {
     const [network = '', prefix = ''] = cidr.split('/');
@@ -128,7 +134,7 @@ export function createPeerAdmission(policy: PeerPolicy): AdmitPeer {
   return async (socket: Socket) => {
     const address = socket.remoteAddress;
     const plain = address === undefined ? '' : peerAddress(address);
-    if (!isLoopback(plain)) {
+    if (!isLoopback(plain) && !onThisHost(address)) {
       const inRange = plain !== '' && cidrs.check(plain, isIPv6(plain) ? 'ipv6' : 'ipv4');
       return verdict(inRange, { address }, inRange ? undefined : 'address outside --allow-cidr');
     }

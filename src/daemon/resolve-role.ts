@@ -16,6 +16,7 @@ import { configFilePath, readProfile, type RoleProfile } from './profile.js';
 import { directRole, type IssuerSpec } from './resolve-direct.js';
 
 export type { IssuerSpec } from './resolve-direct.js';
+import { LINK_LOCAL_HOSTS } from '../contract/link-local.js';
 
 export interface ResolvedRole {
   readonly identity: RoleIdentity;
@@ -26,6 +27,8 @@ export interface ResolvedRole {
   readonly allowCidrs: readonly string[];
   readonly allowHosts: readonly string[];
   readonly allowForwarded: boolean;
+  /** Link-local mode: the IMDS addresses are among allowHosts. */
+  readonly linkLocal: boolean;
   readonly durationSec: number | undefined;
   readonly refreshBeforeSec: number | undefined;
   readonly sessionName: string;
@@ -71,9 +74,11 @@ export function commonFields(spec: RoleSpec, index: number) {
     imdsV1: spec.imdsV1 ?? false,
     allowUids: spec.allowUids ?? [],
     allowCidrs: spec.allowCidrs ?? [],
-    // The address a non-loopback listener is reached by is a Host it must accept.
-    allowHosts: [...(spec.allowHosts ?? []), ...(spec.host === undefined ? [] : [spec.host])],
+    // The address a non-loopback listener is reached by is a Host it must accept; in
+    // link-local mode, so are the real IMDS addresses (and only then: issue 14).
+    allowHosts: [...(spec.allowHosts ?? []), ...(spec.host === undefined ? [] : [spec.host]), ...(spec.linkLocal === true ? LINK_LOCAL_HOSTS : [])],
     allowForwarded: spec.allowForwarded ?? false,
+    linkLocal: spec.linkLocal ?? false,
     refreshBeforeSec: spec.refreshBeforeSec,
   };
 }

@@ -26,6 +26,7 @@ import { configFromFlags, metricsPort, parseRunArgs, type RunFlags } from '../co
 import { renderRunUsage } from '../config/run-options.js';
 import { prettyDestination } from './pretty-log.js';
 import { takePassedSockets } from './socket-activation.js';
+import { refuseOwnPrivilegedPort } from './link-local-guard.js';
 
 /** SIGTERM/SIGINT: in-flight requests finish, and the process is gone within 5 s. */
 const SHUTDOWN_GRACE_MS = 4_500;
@@ -136,6 +137,7 @@ export async function runCommand(argv: string[], version: string): Promise<void>
   // Read (and removed from the environment, so children do not inherit them) before anything else.
   const passedSockets = takePassedSockets(process.env, process.pid);
   const config = await configFromFlags(flags, process.env);
+  refuseOwnPrivilegedPort(config, passedSockets !== undefined);
   const metricsAt = metricsPort(flags);
   // A person at a terminal reads lines; a service manager keeps JSON (journald, launchd).
   const logger = createLogger(config.logLevel, process.stdout.isTTY ? prettyDestination(process.stdout, !('NO_COLOR' in process.env)) : undefined);

@@ -3,6 +3,7 @@
  * only app.ts turns it into an HTTP reply, so every status, header and body can be
  * checked in one place and no handler ever touches fastify.
  */
+import { STATUS_CODES } from 'node:http';
 import { ImdsdError, type ErrorCode } from '../errors.js';
 
 /** One reply, fully built. Static answers are built once and shared by all requests. */
@@ -58,18 +59,20 @@ export function errorAnswer(error: ImdsdError): Answer {
   return errorDocument(status, error.code, message);
 }
 
-function plain(status: number, body: string, allow?: string): Answer {
+/** A plain-text answer whose body is the status's standard text, as real IMDS sends it. */
+function plain(status: number, allow?: string): Answer {
+  const body = STATUS_CODES[status] ?? String(status);
   return allow === undefined ? { status, body, contentType: TEXT } : { status, body, contentType: TEXT, allow };
 }
 
-export const BAD_REQUEST = plain(400, 'Bad Request');
-export const UNAUTHORIZED = plain(401, 'Unauthorized');
-export const FORBIDDEN = plain(403, 'Forbidden');
-export const NOT_FOUND = plain(404, 'Not Found');
+export const BAD_REQUEST = plain(400);
+export const UNAUTHORIZED = plain(401);
+export const FORBIDDEN = plain(403);
+export const NOT_FOUND = plain(404);
 /** 405 on a metadata path, which only answers reads. */
-export const READ_ONLY = plain(405, 'Method Not Allowed', 'GET, HEAD');
+export const READ_ONLY = plain(405, 'GET, HEAD');
 /** 405 on the token path, which only answers PUT. */
-export const PUT_ONLY = plain(405, 'Method Not Allowed', 'PUT');
+export const PUT_ONLY = plain(405, 'PUT');
 export const INTERNAL_ERROR = errorDocument(500, INTERNAL_ERROR_CODE, 'imdsd failed unexpectedly; see its log');
 /** The ECS endpoint without the right `Authorization`: JSON, as ECS errors are. */
 export const CONTAINER_UNAUTHORIZED = errorDocument(401, 'IMDSD_ERR_CONTAINER_AUTH',

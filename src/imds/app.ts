@@ -11,6 +11,7 @@ import Fastify, {
   type FastifyRequest,
   LogController,
 } from 'fastify';
+import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Clock } from '../clock.js';
 import type { CredentialSource } from '../credentials.js';
@@ -74,9 +75,10 @@ export const IMDS_LIMITS = {
 } as const;
 
 /** What Node itself would answer to these parse and timeout errors. */
-const CLIENT_ERROR_STATUS: Record<string, string> = {
-  HPE_HEADER_OVERFLOW: '431 Request Header Fields Too Large',
-  ERR_HTTP_REQUEST_TIMEOUT: '408 Request Timeout',
+/** Node's parse errors and the status Node itself would answer them with. */
+const CLIENT_ERROR_STATUS: Readonly<Record<string, number>> = {
+  HPE_HEADER_OVERFLOW: 431,
+  ERR_HTTP_REQUEST_TIMEOUT: 408,
 };
 
 /** Framework options that keep fastify out of the way of the IMDS protocol. */
@@ -106,8 +108,8 @@ const fastifyOptions = () => ({
   // Node attaches the raw request bytes (which may hold a token) to parse errors; log the
   // code only, and answer as Node would.
   clientErrorHandler: (error: NodeJS.ErrnoException, socket: Duplex) => {
-    const status = CLIENT_ERROR_STATUS[error.code ?? ''] ?? '400 Bad Request';
-    if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    const status = CLIENT_ERROR_STATUS[error.code ?? ''] ?? 400;
+    if (socket.writable) socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     else socket.destroy();
   },
 });

@@ -10,8 +10,9 @@ import { isLoopback } from '../loopback.js';
  * DNS rebinding: a web page whose name the attacker re-points at 127.0.0.1 becomes
  * same-origin with this server, so the browser would let it PUT for a token and read the
  * credential. Such a browser still sends the attacker's name in `Host`, so only loopback
- * names and the two real IMDS addresses are served. aws-vault added the same check for
- * its metadata server after https://github.com/99designs/aws-vault/issues/578.
+ * names (and `extraNames`: --allow-host, and the two real IMDS addresses in link-local
+ * mode only) are served. aws-vault added the same check for its metadata server after
+ * https://github.com/99designs/aws-vault/issues/578.
  * A request without `Host` (HTTP/1.0) comes from no browser and is allowed.
  */
 export function isLoopbackHost(host: string | undefined, extraNames: ReadonlySet<string> = NO_NAMES): boolean {
@@ -19,9 +20,7 @@ export function isLoopbackHost(host: string | undefined, extraNames: ReadonlySet
   const name = hostName(host).toLowerCase();
   return (
     extraNames.has(name) ||
-    isLoopback(name) ||
-    name === '169.254.169.254' ||
-    name === 'fd00:ec2::254'
+    isLoopback(name)
   );
 }
 

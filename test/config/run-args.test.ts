@@ -77,6 +77,8 @@ t.test('security flags map to the role and repeat', async (t) => {
   }, 'all of them');
   const error = await configError(t, ['--role-arn', ARN, '--host', '0.0.0.0']);
   t.match(error.message, /--host 0\.0\.0\.0 is not loopback.*--allow-cidr/, 'a wide host without --allow-cidr names both flags');
+  const linkLocal = await configFromFlags(parseRunArgs(['--role-arn', ARN, '--port', '80', '--link-local']), {});
+  t.same(linkLocal.roles[0], { roleArn: ARN, port: 80, linkLocal: true }, 'issue 14: --link-local is a role setting');
   const badUid = await configError(t, ['--role-arn', ARN, '--allow-uid', 'bob']);
   t.match(badUid.message, /--allow-uid must be integer/, 'uids are numbers');
 });

@@ -88,3 +88,26 @@ t.test('non-loopback peers are admitted only from --allow-cidr networks', async 
   t.match(outside.reason, /outside --allow-cidr/, 'and says why');
   t.notOk((await admit(peer(undefined as unknown as string))).admitted, 'an unknown address is refused');
 });
+
+t.test('issue 14: a peer on an address of this host gets the uid check, not --allow-cidr', async (t) => {
+  const procRoot = mkdtempSync(join(tmpdir(), 'imdsd-proc-'));
+  mkdirSync(join(procRoot, 'net'));
+  // Client 169.254.169.254:40000 (FEA9FEA9) -> server 169.254.169.254:80 (0x0050), uid 1001.
+  writeFileSync(join(procRoot, 'net', 'tcp'), [
+    '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode',
+    '   0: FEA9FEA9:9C40 FEA9FEA9:0050 01 00000000:00000000 00:00000000 00000000  1001        0 222 1 0 20 4 30 10 -1',
+  ].join('\n'));
+  writeFileSync(join(procRoot, 'net', 'tcp6'), '');
+  const fake = { remoteAddress: '169.254.169.254', remotePort: 40000, localPort: 80 } as unknown as Socket;
+  const onHost = (address: string | undefined) => address === '169.254.169.254';
+  // Even a CIDR that covers the address does not admit a local user: it is for containers.
+  const policy = { allowCidrs: ['169.254.0.0/16'], platform: 'linux' as const, procRoot, isHostAddress: onHost };
+  const refused = await createPeerAdmission({ ...policy, ownerUid: 0, allowUids: [] })(fake);
+  t.notOk(refused.admitted, 'another local user arriving from 169.254.169.254 is refused');
+  t.match(refused.reason, /uid 1001 is not the daemon's owner/, 'by its uid');
+  t.ok((await createPeerAdmission({ ...policy, ownerUid: 1001, allowUids: [] })(fake)).admitted, 'the owner arriving from it is admitted');
+  const remote = await createPeerAdmission({ ...policy, ownerUid: 0, allowUids: [], isHostAddress: () => false })(fake);
+  t.ok(remote.admitted, 'an address that is not this host\'s is still judged by --allow-cidr');
+  const mac = await createPeerAdmission({ ...policy, platform: 'darwin', allowCidrs: [], ownerUid: 0, allowUids: [] })(fake);
+  t.ok(mac.admitted, 'macOS admits local peers, as it does on loopback (documented limit)');
+});

@@ -13,7 +13,7 @@ import { DEFAULT_USER, startStsServer } from '../support/sts-server.js';
 function role(issuer: ResolvedRole['issuer'], extra: Partial<ResolvedRole> = {}): ResolvedRole {
   return {
     identity: { roleName: 'dev', roleArn: 'arn:aws:iam::123456789012:role/dev', accountId: '123456789012', region: 'us-east-1' },
-    port: 0, host: undefined, imdsV1: false, allowUids: [], allowCidrs: [], allowHosts: [], allowForwarded: false,
+    port: 0, host: undefined, imdsV1: false, allowUids: [], allowCidrs: [], allowHosts: [], allowForwarded: false, linkLocal: false,
     durationSec: undefined, refreshBeforeSec: undefined, sessionName: 'imdsd-test', externalId: undefined,
     source: { kind: 'static', accessKeyId: DEFAULT_USER.accessKeyId, secretAccessKey: DEFAULT_USER.secretAccessKey },
     issuer, mfa: undefined, sourceProfile: undefined, endpoint: undefined, key: 'k', ...extra,

@@ -127,7 +127,7 @@ t.test('request targets that are not paths, and HTTP/1.0, are answered', async (
   const imds = await startImds(t, { allowV1: true });
   t.equal(await rawStatus(imds.port, 'OPTIONS * HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n'), 'HTTP/1.1 404 Not Found', 'asterisk-form is a 404');
   t.equal(
-    await rawStatus(imds.port, 'GET http://169.254.169.254/latest/meta-data/placement/region HTTP/1.1\r\nHost: 169.254.169.254\r\nConnection: close\r\n\r\n'),
+    await rawStatus(imds.port, 'GET http://169.254.169.254/latest/meta-data/placement/region HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n'),
     'HTTP/1.1 404 Not Found',
     'absolute-form (a proxy request) is a 404',
   );

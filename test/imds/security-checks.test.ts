@@ -2,11 +2,20 @@ import t from 'tap';
 import { isForwarded, isLoopbackHost } from '../../src/imds/security-checks.js';
 import { IDENTITY, startImds } from '../support/imds-fakes.js';
 
-t.test('isLoopbackHost accepts loopback names and the IMDS addresses', async (t) => {
-  for (const host of ['localhost', 'LOCALHOST:1338', '127.0.0.1', '127.0.0.1:1338', '127.1.2.3:80', '[::1]:1338', '[::1]', '169.254.169.254', '[fd00:ec2::254]:80']) {
+t.test('isLoopbackHost accepts loopback names', async (t) => {
+  for (const host of ['localhost', 'LOCALHOST:1338', '127.0.0.1', '127.0.0.1:1338', '127.1.2.3:80', '[::1]:1338', '[::1]']) {
     t.ok(isLoopbackHost(host), `${host} is served`);
   }
   t.ok(isLoopbackHost(undefined), 'a request without Host (HTTP/1.0) is served');
+});
+
+t.test('issue 14: the IMDS addresses are served only when named (link-local mode)', async (t) => {
+  const linkLocal = new Set(['169.254.169.254', 'fd00:ec2::254']);
+  for (const host of ['169.254.169.254', '169.254.169.254:80', '[fd00:ec2::254]', '[FD00:EC2::254]:80']) {
+    t.notOk(isLoopbackHost(host), `${host} is refused by default`);
+    t.ok(isLoopbackHost(host, linkLocal), `${host} is served in link-local mode`);
+  }
+  t.notOk(isLoopbackHost('evil.example', linkLocal), 'other names stay refused in that mode');
 });
 
 t.test('isLoopbackHost refuses every other name (DNS rebinding)', async (t) => {

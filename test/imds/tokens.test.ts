@@ -94,7 +94,7 @@ t.test('with a secret, the next store accepts tokens issued before it, not its o
   const before = createTokenStore({ clock, secret: 'key' });
   const token = before.issue(60);
   before.close();
-  clock.advance(1_000);
+  await clock.advance(1_000);
   const after = createTokenStore({ clock, secret: 'key', maxTokens: 1 });
   t.teardown(() => after.close());
   t.equal(after.check(token), 59, 'the restarted store accepts the earlier token with its TTL left');
@@ -102,6 +102,6 @@ t.test('with a secret, the next store accepts tokens issued before it, not its o
   const own = after.issue(60);
   after.issue(60);
   t.equal(after.check(own), undefined, 'a token this store forgot (the cap) stays forgotten');
-  clock.advance(60_000);
+  await clock.advance(60_000);
   t.equal(after.check(token), undefined, 'the earlier token dies at its expiry');
 });

@@ -144,7 +144,7 @@ async function serviceTests(fixture: ServiceFixture): Promise<void> {
     t.equal(await unitProperty(env, SERVICE, 'NRestarts'), restarts, 'no restart in the next 1.5 s (RestartSec is 100 ms)');
     t.equal(await unitProperty(env, SERVICE, 'ActiveState'), 'failed', 'and it stays failed');
     const status = await fixture.manager.systemctlInside(['status', SERVICE]);
-    t.match(status.stdout, /imdsd: .*profile dev: role_arn is missing \(fix: /, `systemctl --user status imdsd shows the one-line reason\n${status.stdout}`);
+    t.match(status.stdout, /imdsd: .*profile dev: role_arn is missing.*\(fix: /, `systemctl --user status imdsd shows the one-line reason\n${status.stdout}`);
     writeFileSync(fixture.configFile, PROFILE, { mode: 0o600 });
     const restart = await systemctl(env, ['restart', SERVICE]);
     t.equal(restart.code, 0, 'once fixed, a restart works');

@@ -59,9 +59,11 @@ const KNOWN_METHODS: ReadonlyArray<readonly [number, string]> = [
 ];
 const INVALID_METHODS = ['GE T', 'get', 'Get', 'put', 'FOO', 'G\tET', 'GET\u0000', 'GËT', '', '(GET)'];
 const TTL_VALUES = ['-1', '1e9', '21601', 'abc', '', '0', '21600', ' 5', '5.0', '+5', '0x10', '0005', '1', '300', '0000005'];
-const HOSTS_ALLOWED = ['127.0.0.1:{port}', 'localhost:{port}', 'localhost', '[::1]:{port}', '169.254.169.254', '169.254.169.254:80',
-  'LOCALHOST:{port}', '127.9.9.9', '[fd00:ec2::254]', '127.0.0.1'];
+const HOSTS_ALLOWED = ['127.0.0.1:{port}', 'localhost:{port}', 'localhost', '[::1]:{port}',
+  'LOCALHOST:{port}', '127.9.9.9', '127.0.0.1'];
+// The IMDS addresses are served in link-local mode only (issue 14); the fuzzed daemon is not in it.
 const HOSTS_REFUSED = ['attacker.example:1338', 'attacker.example', '127.0.0.1.nip.io', 'localhost.', '', 'evil.localhost',
+  '169.254.169.254', '169.254.169.254:80', '[fd00:ec2::254]',
   '169.254.169.254.evil.example', '0.0.0.0', '[::ffff:127.0.0.1]', '2130706433', '127.1', 'localhost.attacker.example:{port}'];
 const NOISE_NAMES = ['User-Agent', 'Accept', 'Accept-Encoding', 'Cookie', 'X-Request-Id', 'Cache-Control', 'Content-Type',
   'X-Amz-Date', 'If-None-Match', 'Pragma', 'X-Noise'];

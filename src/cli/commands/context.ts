@@ -2,9 +2,11 @@
  * What a command may touch, passed in by the CLI: output streams, environment, home,
  * time. Commands return their exit code and never exit the process themselves.
  */
+import { existsSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ImdsdError, isImdsdError } from '../../errors.js';
 import type { RefreshOutcome } from '../../contract/control-api.js';
+import { LINK_LOCAL_CONTROL_SOCKET } from '../../contract/link-local.js';
 import { controlSocketPath } from '../../contract/paths.js';
 
 export interface CommandContext {
@@ -32,8 +34,15 @@ export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options'
   }
 }
 
-export function socketFor(ctx: CommandContext, explicit: string | undefined): string {
-  return controlSocketPath(ctx.env, ctx.home, explicit);
+/**
+ * The control socket to talk to. Link-local mode's daemon on Linux is a system service
+ * with its socket in /run/imdsd-link-local (issue 14): it is used when nothing names a
+ * socket and the user's own does not exist.
+ */
+export function socketFor(ctx: CommandContext, explicit: string | undefined, exists: (path: string) => boolean = existsSync): string {
+  const path = controlSocketPath(ctx.env, ctx.home, explicit);
+  const named = (explicit !== undefined && explicit !== '') || Boolean(ctx.env.IMDSD_CONTROL_SOCKET);
+  return !named && !exists(path) && exists(LINK_LOCAL_CONTROL_SOCKET) ? LINK_LOCAL_CONTROL_SOCKET : path;
 }
 
 /** Prints a failure the way every command does and picks its exit code. */

@@ -12,6 +12,7 @@ import { LOOPBACK_NAMES } from '../../loopback.js';
 import { SHELLS, quoteFor, type Shell } from '../shell-quote.js';
 import { callControl } from '../control-client.js';
 import { containerTokenPath, DEFAULT_IMDS_PORT } from '../../contract/paths.js';
+import { LINK_LOCAL_IPV4, LINK_LOCAL_IPV6, LINK_LOCAL_URL } from '../../contract/link-local.js';
 import { CONTROL_ROUTES, containerCredentialsPath, isDaemonStatus, type DaemonStatus } from '../../contract/control-api.js';
 import { CLIENT_EXIT, CONTROL_SOCKET_OPTION, parseCommandArgs, reportFailure, socketFor, unreadableReply, type CommandContext } from './context.js';
 
@@ -26,6 +27,7 @@ export const OPTIONS = {
 
 /** `[::1]` too: botocore matches NO_PROXY against the URL's bracketed host. */
 const NO_PROXY_NAMES = [...LOOPBACK_NAMES, '[::1]'];
+const LINK_LOCAL_NO_PROXY = [LINK_LOCAL_IPV4, LINK_LOCAL_IPV6, `[${LINK_LOCAL_IPV6}]`];
 
 function assignment(shell: Shell, name: string, value: string): string {
   if (shell === 'fish') return `set -gx ${name} ${quoteFor(shell, value)};`;
@@ -33,11 +35,22 @@ function assignment(shell: Shell, name: string, value: string): string {
   return `export ${name}=${quoteFor(shell, value)}`;
 }
 
-/** NO_PROXY with the loopback names added once, keeping what the user had. */
-export function extendNoProxy(current: string | undefined): string {
+/** NO_PROXY with the loopback names (and `extra`) added once, keeping what the user had. */
+export function extendNoProxy(current: string | undefined, extra: readonly string[] = []): string {
   const entries = (current ?? '').split(',').map((entry) => entry.trim()).filter(Boolean);
-  for (const name of NO_PROXY_NAMES) if (!entries.includes(name)) entries.push(name);
+  for (const name of [...NO_PROXY_NAMES, ...extra]) if (!entries.includes(name)) entries.push(name);
   return entries.join(',');
+}
+
+/**
+ * Link-local mode (issue 14): SDKs call http://169.254.169.254/ by themselves, so the
+ * endpoint variable is removed rather than set (a leftover one would win), and only the
+ * proxy bypass is needed: botocore sends IMDS calls through HTTP(S)_PROXY otherwise.
+ */
+function unset(shell: Shell, name: string): string {
+  if (shell === 'fish') return `set -e ${name};`;
+  if (shell === 'powershell') return `Remove-Item Env:${name} -ErrorAction SilentlyContinue`;
+  return `unset ${name}`;
 }
 
 function detectShell(env: NodeJS.ProcessEnv): Shell {
@@ -49,6 +62,7 @@ interface Target {
   readonly port: number;
   readonly roleName: string | undefined;
   readonly tokenFile: string;
+  readonly linkLocal?: boolean | undefined;
 }
 
 function parsePort(explicit: string): number {
@@ -79,7 +93,10 @@ async function targetOf(ctx: CommandContext, socket: string, role: string | unde
     throw new ImdsdError('IMDSD_ERR_UNKNOWN_ROLE', `imdsd env: no role${role === undefined ? '' : ` named ${role}`} is being served`,
       { hint: `served: ${status.roles.map((r) => r.roleName).join(', ') || 'none'}` });
   }
-  return { port: explicitPort === undefined ? chosen.port : parsePort(explicitPort), roleName: chosen.roleName, tokenFile: status.containerTokenFile };
+  return {
+    port: explicitPort === undefined ? chosen.port : parsePort(explicitPort), roleName: chosen.roleName, tokenFile: status.containerTokenFile,
+    linkLocal: explicitPort === undefined && chosen.linkLocal === true,
+  };
 }
 
 export async function envCommand(argv: string[], ctx: CommandContext): Promise<number> {
@@ -91,7 +108,8 @@ export async function envCommand(argv: string[], ctx: CommandContext): Promise<n
   const shell = (values.shell as Shell | undefined) ?? detectShell(ctx.env);
   try {
     const target = await targetOf(ctx, socketFor(ctx, values['control-socket']), values.role, values.port);
-    const noProxy = extendNoProxy(ctx.env.NO_PROXY ?? ctx.env.no_proxy);
+    const linkLocal = target.linkLocal === true && values.ecs !== true;
+    const noProxy = extendNoProxy(ctx.env.NO_PROXY ?? ctx.env.no_proxy, linkLocal ? LINK_LOCAL_NO_PROXY : []);
     const lines: string[] = [];
     if (values.ecs === true) {
       if (target.roleName === undefined) {
@@ -106,6 +124,8 @@ export async function envCommand(argv: string[], ctx: CommandContext): Promise<n
       // survives daemon restarts (container-token.ts), so a copy in the shell stays valid.
       const token = await readFile(target.tokenFile, 'utf8').catch(() => undefined);
       if (token !== undefined) lines.push(assignment(shell, 'AWS_CONTAINER_AUTHORIZATION_TOKEN', token));
+    } else if (linkLocal) {
+      lines.push(`# link-local mode: SDKs find ${LINK_LOCAL_URL} (role ${String(target.roleName)}) with no endpoint variable`, unset(shell, 'AWS_EC2_METADATA_SERVICE_ENDPOINT'));
     } else {
       lines.push(assignment(shell, 'AWS_EC2_METADATA_SERVICE_ENDPOINT', `http://localhost:${target.port}/`));
     }

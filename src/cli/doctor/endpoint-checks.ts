@@ -2,6 +2,7 @@
  * AWS_EC2_METADATA_SERVICE_ENDPOINT: without it the SDKs call 169.254.169.254, and a
  * port where no role of this daemon listens reaches something else or nothing.
  */
+import { isLinkLocalAddress, LINK_LOCAL_PORT, LINK_LOCAL_URL } from '../../contract/link-local.js';
 import { servedEcsRole } from './ecs-checks.js';
 import { isLoopback } from '../../loopback.js';
 import { ok, problem, type Finding } from './finding.js';
@@ -17,6 +18,9 @@ export function endpointChecks(s: Situation): Finding[] {
   const raw = s.deps.env.AWS_EC2_METADATA_SERVICE_ENDPOINT;
   const fix = endpointFixOf(s);
   if (s.endpointError !== undefined) return [problem(ID, `AWS_EC2_METADATA_SERVICE_ENDPOINT: ${s.endpointError}`, { fix })];
+  if (s.endpoint === undefined && s.role?.linkLocal === true) {
+    return [ok(ID, `AWS_EC2_METADATA_SERVICE_ENDPOINT is not set, and not needed: in link-local mode SDKs reach role ${s.role.roleName} at ${LINK_LOCAL_URL}`)];
+  }
   if (s.endpoint === undefined) {
     const ecs = servedEcsRole(s);
     if (ecs !== undefined) {
@@ -27,6 +31,9 @@ export function endpointChecks(s: Situation): Finding[] {
   const { url, port } = s.endpoint;
   const named = `AWS_EC2_METADATA_SERVICE_ENDPOINT=${raw}`;
   const role = s.role;
+  if (role?.linkLocal === true && isLinkLocalAddress(url.hostname) && port === LINK_LOCAL_PORT) {
+    return [ok(ID, `${named} reaches role ${role.roleName} (link-local mode: the variable is not needed)`)];
+  }
   if (!isLoopback(url.hostname) && !(role?.addresses.includes(url.hostname.replace(/^\[|\]$/g, '')) ?? false)) {
     return [problem(ID, `${named} points at ${url.hostname}, not at imdsd on loopback`, { fix })];
   }

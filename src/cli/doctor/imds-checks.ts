@@ -3,6 +3,7 @@
  * right role, and fast enough for the SDKs' timeouts (1 s for JS, botocore and Java; the
  * Go SDK waits 500 ms for response headers).
  */
+import { LINK_LOCAL_URL } from '../../contract/link-local.js';
 import { endpointFixOf } from './endpoint-checks.js';
 import { ok, problem, runGuarded, warning, type Finding } from './finding.js';
 import { probeImds, type ProbeResult, type ProbeStep } from './imds-probe.js';
@@ -34,13 +35,27 @@ function latency(steps: readonly ProbeStep[]): Finding {
   return ok('imds-latency', `IMDS answered the sequence in ${Math.round(total)} ms (slowest: ${slowest.name}, ${Math.round(slowest.ms)} ms)`);
 }
 
+/**
+ * Link-local mode (issue 14): 169.254.169.254 may be answered by something else (another
+ * imdsd, a leftover redirect, a real metadata service), so the credential must be this
+ * daemon's: the same expiry as its status reports.
+ */
+function otherDaemon(s: Situation, target: URL, expiration: string): Finding | undefined {
+  const expiresAt = s.role?.expiresAt;
+  if (s.role?.linkLocal !== true || target.href !== LINK_LOCAL_URL || expiresAt === undefined) return undefined;
+  // The document gives whole seconds; the status keeps milliseconds.
+  if (Math.abs(Date.parse(expiration) - Date.parse(expiresAt)) < 1000) return undefined;
+  return problem('imds-reachable', `${target.href} answers, but not with this daemon's credential (it expires at ${expiration}, this daemon's at ${expiresAt})`,
+    { fix: 'find what else serves 169.254.169.254:80 (sudo ss -ltnp \'sport = :80\'), then sudo imdsd install --link-local again' });
+}
+
 async function probe(s: Situation, target: URL): Promise<Finding[]> {
   const result = await probeImds(target, s.deps.request, s.deps.monotonic);
   if (!result.ok) return [problem('imds-reachable', `${target.href}: ${result.step} ${result.reason}`, { fix: failureFix(s, result) })];
   const expected = s.role?.roleName;
   const reachable = expected !== undefined && result.roleName !== expected
     ? problem('imds-reachable', `${target.href} serves role ${result.roleName}, not ${expected}`, { fix: endpointFixOf(s) })
-    : ok('imds-reachable', `${target.href} answers the IMDSv2 sequence (token, role list, credential of ${result.roleName})`);
+    : otherDaemon(s, target, result.expiration) ?? ok('imds-reachable', `${target.href} answers the IMDSv2 sequence (token, role list, credential of ${result.roleName})`);
   return [reachable, latency(result.steps)];
 }
 

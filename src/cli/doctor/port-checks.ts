@@ -17,6 +17,10 @@ async function portCheck(s: Situation): Promise<Finding[]> {
   if (s.status !== undefined && owner.pid === s.status.pid) {
     return [ok('port-owner', `port ${port} is held by imdsd (pid ${owner.pid}${ours === undefined ? '' : `, role ${ours.roleName}`})`)];
   }
+  // Link-local mode (issue 14): systemd's socket unit holds port 80 too and passes it on.
+  if (ours?.linkLocal === true && owner.pid === 1) {
+    return [ok('port-owner', `port ${port} is held by systemd (imdsd-link-local.socket), which passes it to imdsd (role ${ours.roleName})`)];
+  }
   if (/(^|\/)systemd\b/.test(owner.command)) {
     // imdsd.socket: systemd keeps the port and starts the daemon on the next connection.
     return [ok('port-owner', `port ${port} is held by systemd (pid ${owner.pid}, imdsd.socket), which hands it to imdsd`)];

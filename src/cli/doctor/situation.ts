@@ -4,6 +4,7 @@
  * shared files (read on first use).
  */
 import type { DaemonStatus, RoleStatus } from '../../contract/control-api.js';
+import { LINK_LOCAL_URL } from '../../contract/link-local.js';
 import { loadSharedFiles, type SharedFiles } from './aws-profile.js';
 import type { DoctorDeps } from './deps.js';
 import { DEFAULT_IMDS_PORT } from '../../contract/paths.js';
@@ -31,11 +32,20 @@ export interface Situation {
   readonly endpoint: ParsedEndpoint | undefined;
   /** Why AWS_EC2_METADATA_SERVICE_ENDPOINT is set but unusable. */
   readonly endpointError: string | undefined;
-  /** Where to probe IMDS: the variable's URL, else the role's port; undefined when neither is known. */
+  /**
+   * Where to probe IMDS: the variable's URL, else http://169.254.169.254/ in link-local
+   * mode, else the role's port; undefined when none is known.
+   */
   readonly target: URL | undefined;
   /** The local port imdsd should own. */
   readonly port: number;
   readonly sharedFiles: () => Promise<SharedFiles>;
+}
+
+/** Without the variable SDKs call 169.254.169.254: in link-local mode that is imdsd (issue 14). */
+function defaultTarget(role: RoleStatus | undefined): URL | undefined {
+  if (role?.linkLocal === true) return new URL(LINK_LOCAL_URL);
+  return role?.port === undefined ? undefined : localEndpoint(role.port);
 }
 
 function memo<T>(load: () => Promise<T>): () => Promise<T> {
@@ -67,7 +77,7 @@ export async function inspect(deps: DoctorDeps, options: DoctorOptions): Promise
     role,
     endpoint,
     endpointError: typeof parsed === 'string' ? parsed : undefined,
-    target: endpoint?.url ?? (role?.port === undefined ? undefined : localEndpoint(role.port)),
+    target: endpoint?.url ?? defaultTarget(role),
     port: localVariable?.port ?? role?.port ?? DEFAULT_IMDS_PORT,
     sharedFiles: memo(() => loadSharedFiles(deps)),
   };

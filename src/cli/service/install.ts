@@ -12,6 +12,7 @@ import { endpointAdvice, guard, printError } from './report.js';
 import { describeCommands, failureMessage, runCommands } from './runner.js';
 import { parseInstallArgs, scopeOf, type InstallArgs } from './service-args.js';
 import { installCommands } from './service-commands.js';
+import { installLinkLocal } from './link-local-install.js';
 import type { ServiceIo } from './service-io.js';
 import { INSTALL_USAGE } from './service-usage.js';
 
@@ -59,6 +60,8 @@ export function runInstall(argv: string[], io: ServiceIo, paths: PackagePaths = 
     }
     const platform = platformFor(args, io);
     if (platform === undefined) return EXIT.FAILURE;
+    // On macOS the daemon stays the user's agent: without sudo, --link-local installs it.
+    if (args.linkLocal && !(platform === 'macos' && args.mode === 'install' && io.uid !== 0)) return installLinkLocal(args, platform, io, paths);
     const { scope, user } = scopeOf(args, platform, io.env);
     const definition = await buildDefinition({ platform, scope, user, runArgs: args.runArgs, roles: args.config.roles }, io, paths);
     const socket = definition.socket;

@@ -38,6 +38,9 @@ function clientHost(host: string | undefined): string {
 export function endpointAdvice(config: DaemonConfig): string {
   const role = config.roles[0];
   const port = role?.port ?? DEFAULTS.port;
+  if (role?.linkLocal === true) {
+    return 'Link-local mode: once `sudo imdsd install --link-local` has run, SDKs find http://169.254.169.254/ with no variable set.\n';
+  }
   if (port === 0) {
     return 'The service picks a free port at every start (--port 0); its log names it. Give it a fixed --port for a stable endpoint.\n';
   }

@@ -20,6 +20,8 @@ const COMMON_OPTIONS = {
 } as const;
 
 const INSTALL_OPTIONS = { ...RUN_OPTIONS, ...COMMON_OPTIONS, user: { type: 'string' }, print: { type: 'boolean' } } as const;
+/** `--link-local` is a run flag for install (it reaches the service), and its own for uninstall. */
+const UNINSTALL_OPTIONS = { ...COMMON_OPTIONS, 'link-local': { type: 'boolean' } } as const;
 
 /** Run flags naming a file: the service starts elsewhere, so they are made absolute. */
 const PATH_FLAGS = new Set(['config', 'control-socket']);
@@ -37,6 +39,8 @@ export interface InstallArgs {
   /** The arguments after `run` in the service's command line. */
   readonly runArgs: string[];
   readonly config: DaemonConfig;
+  /** `--link-local` (issue 14): the units that serve 169.254.169.254 (link-local-install.ts). */
+  readonly linkLocal: boolean;
 }
 
 export interface UninstallArgs {
@@ -44,6 +48,7 @@ export interface UninstallArgs {
   readonly dryRun: boolean;
   readonly system: boolean;
   readonly platform: Platform | undefined;
+  readonly linkLocal: boolean;
 }
 
 function configError(message: string, hint: string, cause?: unknown): ImdsdError {
@@ -91,8 +96,8 @@ export async function parseInstallArgs(argv: string[], env: NodeJS.ProcessEnv, c
   if (values.print === true && values['dry-run'] === true) {
     throw configError('imdsd install: --print and --dry-run cannot be combined', 'use --print for the definition alone, --dry-run for the whole plan');
   }
-  if (values.user !== undefined && values.system !== true) {
-    throw configError('imdsd install: --user only goes with --system', 'add --system for a system service, or drop --user');
+  if (values.user !== undefined && values.system !== true && values['link-local'] !== true) {
+    throw configError('imdsd install: --user only goes with --system or --link-local', 'add --system for a system service, or drop --user');
   }
   const given: Record<string, unknown> = values;
   const runArgs = runArgsOf(given, cwd);
@@ -109,6 +114,7 @@ export async function parseInstallArgs(argv: string[], env: NodeJS.ProcessEnv, c
     platform,
     runArgs,
     config,
+    linkLocal: values['link-local'] === true,
   };
 }
 
@@ -135,6 +141,9 @@ export function scopeOf(args: InstallArgs, platform: Platform, env: NodeJS.Proce
 }
 
 export function parseUninstallArgs(argv: string[]): UninstallArgs {
-  const values = parse('uninstall', () => parseArgs({ args: argv, options: COMMON_OPTIONS, strict: true }).values);
-  return { help: values.help === true, dryRun: values['dry-run'] === true, system: values.system === true, platform: platformOf('uninstall', values.platform) };
+  const values = parse('uninstall', () => parseArgs({ args: argv, options: UNINSTALL_OPTIONS, strict: true }).values);
+  return {
+    help: values.help === true, dryRun: values['dry-run'] === true, system: values.system === true,
+    platform: platformOf('uninstall', values.platform), linkLocal: values['link-local'] === true,
+  };
 }

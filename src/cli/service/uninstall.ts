@@ -9,6 +9,7 @@ import { guard, printError } from './report.js';
 import { describeCommands, failureMessage, runCommands } from './runner.js';
 import { parseUninstallArgs } from './service-args.js';
 import { forgetCommands, stopCommands } from './service-commands.js';
+import { uninstallLinkLocal } from './link-local-install.js';
 import type { ServiceIo } from './service-io.js';
 import { UNINSTALL_USAGE } from './service-usage.js';
 
@@ -25,6 +26,7 @@ export function runUninstall(argv: string[], io: ServiceIo): Promise<number> {
       printError(io, `imdsd uninstall supports macOS (launchd) and Linux (systemd), not ${io.platform}`, 'remove the service by hand');
       return EXIT.FAILURE;
     }
+    if (args.linkLocal) return uninstallLinkLocal(args.dryRun, platform, io);
     if (args.system && platform === 'macos') {
       printError(io, 'imdsd uninstall: --system is for Linux; on macOS imdsd is a per-user LaunchAgent', 'drop --system');
       return EXIT.CONFIG;

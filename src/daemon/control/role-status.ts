@@ -42,5 +42,6 @@ export function roleStatus(runtime: RoleRuntime): RoleStatus {
     mfaSessionExpiresAt: iso(runtime.mfa?.expiresAtMs()),
     source: runtime.role.issuer.kind,
     ssoLogin: ssoLoginStatus(runtime),
+    linkLocal: runtime.role.linkLocal,
   };
 }

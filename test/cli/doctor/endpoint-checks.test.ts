@@ -50,3 +50,10 @@ t.test('not needed when the container-credentials variables reach imdsd', async 
   const findings = endpointChecks(await situation({ ...running, env: { AWS_CONTAINER_CREDENTIALS_FULL_URI: 'http://127.0.0.1:1339/v1/credentials/ops' } }));
   t.match(only(findings, 'env-endpoint'), { level: 'ok', title: /not needed: the container-credentials variables reach role ops/ }, 'ECS in use');
 });
+
+t.test('issue 14: in link-local mode no variable is needed', async (t) => {
+  const linkLocal = { status: async () => fakeStatus([fakeRole({ port: 80, addresses: ['169.254.169.254'], linkLocal: true })]) };
+  t.match(await check({}, undefined, linkLocal), { level: 'ok', title: 'AWS_EC2_METADATA_SERVICE_ENDPOINT is not set, and not needed: in link-local mode SDKs reach role dev at http://169.254.169.254/' }, 'unset is right');
+  t.match(await check({ AWS_EC2_METADATA_SERVICE_ENDPOINT: 'http://169.254.169.254/' }, undefined, linkLocal), { level: 'ok', title: /reaches role dev \(link-local mode: the variable is not needed\)/ }, 'the address itself is fine');
+  t.match(await check({ AWS_EC2_METADATA_SERVICE_ENDPOINT: 'http://localhost:1338/' }, undefined, linkLocal), { level: 'problem', title: /port 1338, where no role of imdsd listens/ }, 'a leftover loopback endpoint is a problem');
+});

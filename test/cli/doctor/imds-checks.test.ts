@@ -53,3 +53,14 @@ t.test('a probe that throws is a warning, not a crash', async (t) => {
   const broken = { ...s, deps: { ...s.deps, monotonic: () => { throw new Error('no clock'); } } };
   t.match(only(await imdsChecks(broken), 'imds-reachable'), { level: 'warning', title: 'could not check IMDS at http://localhost:1338/: no clock' }, 'guarded');
 });
+
+t.test('issue 14: link-local mode probes http://169.254.169.254/ and wants this daemon\'s credential', async (t) => {
+  const role = fakeRole({ port: 80, linkLocal: true, expiresAt: '2026-11-21T12:50:00.000Z' });
+  const imds = fakeImds();
+  const same = await imdsChecks(await situation({ status: async () => fakeStatus([role]), ...imds }));
+  t.equal(imds.calls[0]?.url, 'http://169.254.169.254/latest/api/token', 'no variable: the address every SDK calls');
+  t.match(only(same, 'imds-reachable'), { level: 'ok', title: /^http:\/\/169\.254\.169\.254\/ answers the IMDSv2 sequence/ }, 'answered with the same credential');
+  const other = fakeRole({ port: 80, linkLocal: true, expiresAt: '2026-11-21T13:10:00.000Z' });
+  const foreign = await imdsChecks(await situation({ status: async () => fakeStatus([other]), ...fakeImds() }));
+  t.match(only(foreign, 'imds-reachable'), { level: 'problem', title: /answers, but not with this daemon's credential/, fix: /sudo imdsd install --link-local/ }, 'another server at the address is found out');
+});

@@ -52,3 +52,9 @@ t.test('a port systemd holds for imdsd.socket (issue 14)', async (t) => {
   t.equal(asked, 4242, 'the daemon\'s pid is asked for first, as systemd holds the same socket');
   t.match(only(running, 'port-owner'), { level: 'ok', title: 'port 1338 is held by imdsd (pid 4242, role dev)' }, 'and reported');
 });
+
+t.test('issue 14: in link-local mode systemd\'s socket unit may hold port 80 too', async (t) => {
+  const linkLocal = fakeStatus([fakeRole({ port: 80, linkLocal: true })]);
+  const bySystemd = await portChecks(await situation({ status: async () => linkLocal, findPortOwner: async () => ({ pid: 1, command: 'systemd' }) }));
+  t.match(only(bySystemd, 'port-owner'), { level: 'ok', title: 'port 80 is held by systemd (imdsd-link-local.socket), which passes it to imdsd (role dev)' }, 'PID 1 is the socket unit');
+});

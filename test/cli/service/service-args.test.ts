@@ -62,7 +62,7 @@ t.test('bad flags are configuration errors naming the flag', async (t) => {
     [['--config', '/nonexistent/imdsd.json'], /\/nonexistent\/imdsd.json: cannot be read/],
     [['--platform', 'windows'], /^imdsd install: --platform must be linux or macos, not "windows"/],
     [['--print', '--dry-run'], /--print and --dry-run cannot be combined/],
-    [['--user', 'ci'], /--user only goes with --system/],
+    [['--user', 'ci'], /--user only goes with --system or --link-local/],
   ];
   for (const [argv, message] of cases) {
     await t.rejects(parseInstallArgs(argv, {}, '/'), { code: 'IMDSD_ERR_CONFIG', message }, argv.join(' '));
@@ -85,8 +85,9 @@ t.test('scope: a system service runs as --user, else as the sudo user, never roo
 });
 
 t.test('uninstall flags', async (t) => {
-  t.same(parseUninstallArgs([]), { help: false, dryRun: false, system: false, platform: undefined }, 'defaults');
-  t.same(parseUninstallArgs(['--system', '--dry-run', '--platform', 'linux', '-h']), { help: true, dryRun: true, system: true, platform: 'linux' }, 'all');
+  t.same(parseUninstallArgs([]), { help: false, dryRun: false, system: false, platform: undefined, linkLocal: false }, 'defaults');
+  t.same(parseUninstallArgs(['--system', '--dry-run', '--platform', 'linux', '-h']), { help: true, dryRun: true, system: true, platform: 'linux', linkLocal: false }, 'all');
+  t.equal(parseUninstallArgs(['--link-local']).linkLocal, true, 'issue 14: --link-local');
   t.throws(() => parseUninstallArgs(['--profile', 'dev']), { code: 'IMDSD_ERR_CONFIG', message: /^imdsd uninstall: Unknown option '--profile'/ }, 'run flags are not uninstall flags');
   t.throws(() => parseUninstallArgs(['--platform', 'bsd']), { code: 'IMDSD_ERR_CONFIG', message: /--platform must be linux or macos/ }, 'bad platform');
 });
