@@ -27,6 +27,8 @@ export interface PeerPolicy {
    * `false` reads /proc/net/tcp only.
    */
   readonly lookupSocket?: SocketLookup | false;
+  /** The hand-out log's budget of /proc/<pid>/fd links a second (default PID_LOOKUP_LINKS_PER_SEC). */
+  readonly pidLookupLinksPerSec?: number;
 }
 
 interface SocketRow {
@@ -35,8 +37,8 @@ interface SocketRow {
 }
 
 const ESTABLISHED = '01';
-/** At most one /proc/<pid>/fd scan a second for hand-out logs. */
-const OWNER_SCAN_REUSE_MS = 1_000;
+/** /proc/<pid>/fd links read per second at most to name a client's process in the log. */
+export const PID_LOOKUP_LINKS_PER_SEC = 2_000;
 
 function isLoopback(address: string | undefined): boolean {
   if (address === undefined) return false;
@@ -93,37 +95,51 @@ async function findPeerRow(tables: () => Promise<string[]>, peerPort: number, ou
 }
 
 /**
- * A scan no older than `maxAgeMs` is reused: the /proc/<pid>/fd scan costs tens of ms on a
- * busy host, and clients that open a connection per fetch (the AWS CLI) would otherwise
- * scan continuously. A connection newer than the scan is logged without its pid.
+ * Finds the process holding a socket inode, for the hand-out log, by reading
+ * /proc/<pid>/fd links newest process first (a client that just connected is usually one
+ * of the newest: the AWS CLI starts per call) and stopping at the match. Reading every
+ * link on the host once a second cost CPU in proportion to the host's open files, 10,000
+ * sockets held elsewhere nearly doubled imdsd's CPU per new connection (issue 15), so at
+ * most `linksPerSec` links are read per second; past that the log names no pid. Links
+ * read on the way are remembered for the rest of that second.
  */
-function reusedFor<T>(maxAgeMs: number, load: () => Promise<T>): () => Promise<T> {
-  let last: { atMs: number; value: Promise<T> } | undefined;
-  return () => {
+function ownerFinder(procRoot: string, linksPerSec: number): (inode: string) => Promise<number | undefined> {
+  let windowStartMs = -Infinity;
+  let spent = 0;
+  let seen = new Map<string, number>();
+  const budgetLeft = (): boolean => {
     const nowMs = performance.now();
-    if (last === undefined || nowMs - last.atMs > maxAgeMs) last = { atMs: nowMs, value: load() };
-    return last.value;
+    if (nowMs - windowStartMs >= 1_000) {
+      windowStartMs = nowMs;
+      spent = 0;
+      seen = new Map();
+    }
+    return spent < linksPerSec;
+  };
+  return async (inode) => {
+    if (!budgetLeft()) return seen.get(inode);
+    const known = seen.get(inode);
+    if (known !== undefined) return known;
+    const pids = (await readdir(procRoot).catch(() => [] as string[])).filter((name) => /^\d+$/.test(name)).map(Number).sort((x, y) => y - x);
+    for (const pid of pids) {
+      for (const fd of await readdir(`${procRoot}/${pid}/fd`).catch(() => [] as string[])) {
+        if (!budgetLeft()) return undefined;
+        spent += 1;
+        const link = await readlink(`${procRoot}/${pid}/fd/${fd}`).catch(() => '');
+        if (!link.startsWith('socket:[')) continue;
+        const found = link.slice(8, -1);
+        seen.set(found, pid);
+        if (found === inode) return pid;
+      }
+    }
+    return undefined;
   };
 }
 
-/** Every socket inode held by a process: one scan of /proc/<pid>/fd serves all waiting loggers. */
-async function socketOwners(procRoot: string): Promise<Map<string, number>> {
-  const owners = new Map<string, number>();
-  const pids = (await readdir(procRoot).catch(() => [] as string[])).filter((name) => /^\d+$/.test(name));
-  for (const pid of pids) {
-    const fds = await readdir(`${procRoot}/${pid}/fd`).catch(() => [] as string[]);
-    for (const fd of fds) {
-      const link = await readlink(`${procRoot}/${pid}/fd/${fd}`).catch(() => '');
-      if (link.startsWith('socket:[')) owners.set(link.slice(8, -1), Number(pid));
-    }
-  }
-  return owners;
-}
-
 /** The process holding socket `inode`, for the hand-out log. */
-async function processOf(owners: () => Promise<Map<string, number>>, procRoot: string, inode: string): Promise<{ pid: number; command: string } | undefined> {
+async function processOf(ownerOf: (inode: string) => Promise<number | undefined>, procRoot: string, inode: string): Promise<{ pid: number; command: string } | undefined> {
   if (inode === '' || inode === '0') return undefined;
-  const pid = (await owners()).get(inode);
+  const pid = await ownerOf(inode);
   if (pid === undefined) return undefined;
   const command = (await readFile(`${procRoot}/${pid}/comm`, 'utf8').catch(() => '')).trim();
   return { pid, command: command || 'unknown' };
@@ -166,7 +182,7 @@ export function createPeerAdmission(policy: PeerPolicy): AdmitPeer {
     ? undefined
     : policy.lookupSocket ?? loadSocketLookup());
   const tables = batched(() => Promise.all(['tcp', 'tcp6'].map((table) => readFile(`${procRoot}/net/${table}`, 'utf8').catch(() => ''))));
-  const owners = reusedFor(OWNER_SCAN_REUSE_MS, () => socketOwners(procRoot));
+  const owners = ownerFinder(procRoot, policy.pidLookupLinksPerSec ?? PID_LOOKUP_LINKS_PER_SEC);
   const allowed = new Set(policy.allowUids);
   if (policy.ownerUid !== undefined) allowed.add(policy.ownerUid);
   const cidrs = new BlockList();
