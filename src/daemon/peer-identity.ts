@@ -11,10 +11,10 @@
  * macOS offers no such table: there, local peers are admitted (README: security model).
  * Other peers (containers, with --host and --allow-cidr) are admitted by address.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, readdir, readlink } from 'node:fs/promises';
 import { BlockList, isIPv6, type Socket } from 'node:net';
 import { isLoopback, peerAddress } from '../loopback.js';
-import { TCP_STATE, hexPort, parseTcpRow, readTcpTables, socketOwners } from '../system/proc-net.js';
+import { TCP_STATE, hexPort, parseTcpRow, readTcpTables } from '../system/proc-net.js';
 import type { AdmitPeer, PeerInfo, PeerVerdict } from '../imds/peer-gate.js';
 import { isHostAddress } from './host-addresses.js';
 import { loadSocketLookup, type SocketLookup, TCP_ESTABLISHED } from '../system/sock-diag.js';
@@ -34,6 +34,8 @@ export interface PeerPolicy {
    * `false` reads /proc/net/tcp only.
    */
   readonly lookupSocket?: SocketLookup | false;
+  /** The hand-out log's budget of /proc/<pid>/fd links a second (default PID_LOOKUP_LINKS_PER_SEC). */
+  readonly pidLookupLinksPerSec?: number;
 }
 
 interface SocketRow {
@@ -41,8 +43,8 @@ interface SocketRow {
   readonly inode: string;
 }
 
-/** At most one /proc/<pid>/fd scan a second for hand-out logs. */
-const OWNER_SCAN_REUSE_MS = 1_000;
+/** /proc/<pid>/fd links read per second at most to name a client's process in the log. */
+export const PID_LOOKUP_LINKS_PER_SEC = 2_000;
 
 
 /**
@@ -95,23 +97,51 @@ async function findPeerRow(tables: () => Promise<string[]>, peerPort: number, ou
 }
 
 /**
- * A scan no older than `maxAgeMs` is reused: the /proc/<pid>/fd scan costs tens of ms on a
- * busy host, and clients that open a connection per fetch (the AWS CLI) would otherwise
- * scan continuously. A connection newer than the scan is logged without its pid.
+ * Finds the process holding a socket inode, for the hand-out log, by reading
+ * /proc/<pid>/fd links newest process first (a client that just connected is usually one
+ * of the newest: the AWS CLI starts per call) and stopping at the match. Reading every
+ * link on the host once a second cost CPU in proportion to the host's open files, 10,000
+ * sockets held elsewhere nearly doubled imdsd's CPU per new connection (issue 15), so at
+ * most `linksPerSec` links are read per second; past that the log names no pid. Links
+ * read on the way are remembered for the rest of that second.
  */
-function reusedFor<T>(maxAgeMs: number, load: () => Promise<T>): () => Promise<T> {
-  let last: { atMs: number; value: Promise<T> } | undefined;
-  return () => {
+function ownerFinder(procRoot: string, linksPerSec: number): (inode: string) => Promise<number | undefined> {
+  let windowStartMs = -Infinity;
+  let spent = 0;
+  let seen = new Map<string, number>();
+  const budgetLeft = (): boolean => {
     const nowMs = performance.now();
-    if (last === undefined || nowMs - last.atMs > maxAgeMs) last = { atMs: nowMs, value: load() };
-    return last.value;
+    if (nowMs - windowStartMs >= 1_000) {
+      windowStartMs = nowMs;
+      spent = 0;
+      seen = new Map();
+    }
+    return spent < linksPerSec;
+  };
+  return async (inode) => {
+    if (!budgetLeft()) return seen.get(inode);
+    const known = seen.get(inode);
+    if (known !== undefined) return known;
+    const pids = (await readdir(procRoot).catch(() => [] as string[])).filter((name) => /^\d+$/.test(name)).map(Number).sort((x, y) => y - x);
+    for (const pid of pids) {
+      for (const fd of await readdir(`${procRoot}/${pid}/fd`).catch(() => [] as string[])) {
+        if (!budgetLeft()) return undefined;
+        spent += 1;
+        const link = await readlink(`${procRoot}/${pid}/fd/${fd}`).catch(() => '');
+        if (!link.startsWith('socket:[')) continue;
+        const found = link.slice(8, -1);
+        seen.set(found, pid);
+        if (found === inode) return pid;
+      }
+    }
+    return undefined;
   };
 }
 
 /** The process holding socket `inode`, for the hand-out log. */
-async function processOf(owners: () => Promise<Map<string, number>>, procRoot: string, inode: string): Promise<{ pid: number; command: string } | undefined> {
+async function processOf(ownerOf: (inode: string) => Promise<number | undefined>, procRoot: string, inode: string): Promise<{ pid: number; command: string } | undefined> {
   if (inode === '' || inode === '0') return undefined;
-  const pid = (await owners()).get(inode);
+  const pid = await ownerOf(inode);
   if (pid === undefined) return undefined;
   const command = (await readFile(`${procRoot}/${pid}/comm`, 'utf8').catch(() => '')).trim();
   return { pid, command: command || 'unknown' };
@@ -154,7 +184,7 @@ export function createPeerAdmission(policy: PeerPolicy): AdmitPeer {
     ? undefined
     : policy.lookupSocket ?? loadSocketLookup());
   const tables = batched(() => readTcpTables(procRoot));
-  const owners = reusedFor(OWNER_SCAN_REUSE_MS, () => socketOwners(procRoot));
+  const owners = ownerFinder(procRoot, policy.pidLookupLinksPerSec ?? PID_LOOKUP_LINKS_PER_SEC);
   const allowed = new Set(policy.allowUids);
   if (policy.ownerUid !== undefined) allowed.add(policy.ownerUid);
   const onThisHost = policy.isHostAddress ?? isHostAddress;

@@ -3,8 +3,9 @@
  * dispatch, then the answer written with one writeHead. Every request of an IMDS port
  * ends here, whether node:http hands it over directly (app.ts's serverFactory) or
  * through fastify's router (a listener that routes via `app.routing`), so both answer
- * alike. Going around fastify's request and reply objects halves the CPU a credential
- * GET costs (issue 15: ≥ 0.85 × a bare node:http server).
+ * alike. fastify's router, request and reply objects were about half the CPU of a
+ * credential GET (the --cpu-prof in bench/PERFORMANCE.md before issue 15, which asks for
+ * ≥ 0.85 × a bare node:http server); going around them leaves node:http's own work.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyBaseLogger } from 'fastify';

@@ -50,13 +50,6 @@ async function scanSocketFds(procRoot: string, visit: (pid: number, inode: strin
   }
 }
 
-/** Every socket inode held by a process (the last holder found, when several share one). */
-export async function socketOwners(procRoot = '/proc'): Promise<Map<string, number>> {
-  const owners = new Map<string, number>();
-  await scanSocketFds(procRoot, (pid, inode) => owners.set(inode, pid));
-  return owners;
-}
-
 /**
  * Every process that holds one of `inodes`, in /proc order: a socket systemd passed to the
  * daemon is held by both, and the caller may prefer one of them.

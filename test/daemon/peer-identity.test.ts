@@ -26,7 +26,8 @@ const uid = process.getuid?.() ?? 0;
 
 t.test('on Linux the peer\'s uid comes from /proc/net/tcp and only the owner is admitted', { skip: process.platform !== 'linux' && 'needs Linux /proc' }, async (t) => {
   const socket = await loopbackPair(t);
-  const owner = await createPeerAdmission({ ownerUid: uid, allowUids: [], allowCidrs: [], platform: 'linux' })(socket);
+  // No budget limit: on a busy test host many processes may be newer than this one.
+  const owner = await createPeerAdmission({ ownerUid: uid, allowUids: [], allowCidrs: [], platform: 'linux', pidLookupLinksPerSec: Infinity })(socket);
   t.ok(owner.admitted, 'the daemon\'s own user is admitted');
   t.equal(owner.peer.uid, uid, 'its uid was found');
   const described = await owner.describe();
@@ -166,4 +167,16 @@ t.test('only an established socket counts: a TIME_WAIT answer (uid 0) goes to th
   const gone: SocketLookup = () => null;
   const missing = await createPeerAdmission({ ownerUid: uid, allowUids: [], allowCidrs: [], platform: 'linux', lookupSocket: gone })(socket);
   t.equal(missing.peer.uid, uid, 'a socket the kernel does not find is looked up in the tables too');
+});
+
+t.test('issue 15: the hand-out log reads a bounded number of fd links a second', { skip: process.platform !== 'linux' && 'needs Linux /proc' }, async (t) => {
+  const socket = await loopbackPair(t);
+  const none = await createPeerAdmission({ ownerUid: uid, allowUids: [], allowCidrs: [], platform: 'linux', pidLookupLinksPerSec: 0 })(socket);
+  t.ok(none.admitted, 'the verdict does not depend on it');
+  t.same(await none.describe(), { address: '127.0.0.1', uid }, 'with no budget left the log names no process');
+  const admit = createPeerAdmission({ ownerUid: uid, allowUids: [], allowCidrs: [], platform: 'linux', pidLookupLinksPerSec: Infinity });
+  const first = await (await admit(socket)).describe();
+  t.equal(first.pid, process.pid, 'found');
+  const other = await loopbackPair(t);
+  t.equal((await (await admit(other)).describe()).pid, process.pid, 'a second socket of the same process is found too');
 });

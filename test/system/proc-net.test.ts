@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { TCP_STATE, hexPort, parseTcpRow, readTcpTables, socketOwners } from '../../src/system/proc-net.js';
+import { TCP_STATE, hexPort, parseTcpRow, readTcpTables, socketHolders } from '../../src/system/proc-net.js';
 
 const HEADER = '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode';
 const ROW = '   0: 0100007F:053A 00000000:0000 0A 00000000:00000000 00:00000000 00000000  1000        0 424242 1 0000000000000000 100 0 0 10 0';
@@ -29,6 +29,7 @@ t.test('tables and socket owners under a proc root', async (t) => {
   const [tcp, tcp6] = await readTcpTables(root);
   t.match(tcp, /424242/, 'tcp read');
   t.equal(tcp6, '', 'a missing tcp6 reads as empty');
-  t.same([...(await socketOwners(root)).entries()], [['424242', 4321]], 'the socket and its process; other fds and non-pid entries skipped');
-  t.same([...(await socketOwners(join(root, 'absent'))).entries()], [], 'no proc: no owners');
+  t.same(await socketHolders(new Set(['424242']), root), [4321], 'the socket\'s process; other fds and non-pid entries skipped');
+  t.same(await socketHolders(new Set(['1']), root), [], 'a socket nobody holds');
+  t.same(await socketHolders(new Set(['424242']), join(root, 'absent')), [], 'no proc: no holders');
 });
