@@ -4,28 +4,11 @@
  * environment fetching the credential through the IMDS port and calling
  * GetCallerIdentity with it, which the STS must accept.
  */
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
 import t from 'tap';
 import { request } from 'undici';
-import { REPO_ROOT, cleanEnv, startDaemonProcess, type DaemonProcess } from '../support/daemon-process.js';
+import { cleanEnv, startDaemonProcess, type DaemonProcess } from '../support/daemon-process.js';
+import { runSdkClient } from '../support/sdk-client-run.js';
 import { DEFAULT_ROLE_ARN, DEFAULT_USER, startStsServer, type StsServer } from '../support/sts-server.js';
-
-const SDK_CLIENT = join(REPO_ROOT, 'dist', 'test', 'support', 'sdk-client.js');
-
-interface ClientOutcome { ok: boolean; arn?: string; accessKeyId?: string; expiration?: string; error?: string }
-
-function runSdkClient(env: NodeJS.ProcessEnv): Promise<ClientOutcome> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [SDK_CLIENT], { env, timeout: 20_000 }, (_error, stdout, stderr) => {
-      try {
-        resolve(JSON.parse(stdout.trim().split('\n').pop() ?? '') as ClientOutcome);
-      } catch {
-        resolve({ ok: false, error: `no JSON from the client: ${stdout} ${stderr}` });
-      }
-    });
-  });
-}
 
 function daemonEnv(sts: StsServer, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return cleanEnv({

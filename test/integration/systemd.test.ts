@@ -6,13 +6,12 @@
  * systemd the file says why and skips, unless IMDSD_REQUIRE_CLIENTS=1 (CI), where that
  * is a failure.
  */
-import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
+import { runSdkClient, type SdkClientOutcome } from '../support/sdk-client-run.js';
 import { runImdsd } from '../support/cli-under-test.js';
-import { REPO_ROOT } from '../support/daemon-process.js';
 import { startPoller, summarize, waitServed } from '../support/imds-poller.js';
 import { BROKEN_PROFILE, PROFILE, ROLE, serviceFixture, type ServiceFixture } from '../support/service-fixture.js';
 import { DEFAULT_ROLE_ARN } from '../support/sts-server.js';
@@ -22,25 +21,16 @@ import { startUserManager } from '../support/user-manager.js';
 
 const SERVICE = 'imdsd.service';
 const SOCKET = 'imdsd.socket';
-const SDK_CLIENT = join(REPO_ROOT, 'dist', 'test', 'support', 'sdk-client.js');
 /** Clients must have credentials again this soon after a crash. */
 const RECOVERY_BUDGET_MS = 2_000;
 const RESTARTS = 10;
 
-function sdkClient(fixture: ServiceFixture): Promise<{ ok: boolean; arn?: string; error?: string }> {
+function sdkClient(fixture: ServiceFixture): Promise<SdkClientOutcome> {
   const env = {
     PATH: process.env.PATH, HOME: fixture.manager.home, LANG: 'C', AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL_STS: fixture.sts.url,
     AWS_EC2_METADATA_SERVICE_ENDPOINT: `http://localhost:${fixture.port}/`, AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
   };
-  return new Promise((resolve) => {
-    execFile(process.execPath, [SDK_CLIENT], { env, timeout: 20_000 }, (_error, stdout) => {
-      try {
-        resolve(JSON.parse(stdout.trim().split('\n').pop() ?? '') as { ok: boolean; arn?: string });
-      } catch {
-        resolve({ ok: false, error: `no JSON from the client: ${stdout}` });
-      }
-    });
-  });
+  return runSdkClient(env);
 }
 
 function mainPid(fixture: ServiceFixture): Promise<number> {

@@ -10,10 +10,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import t from 'tap';
 import { REPO_ROOT, cleanEnv, runCli } from '../support/daemon-process.js';
+import { runSdkClient } from '../support/sdk-client-run.js';
 import { installPacked, type PackedInstall } from '../support/packed-install.js';
 import { DEFAULT_ROLE_ARN, DEFAULT_USER, startStsServer, type StsServer } from '../support/sts-server.js';
-
-const SDK_CLIENT = join(REPO_ROOT, 'dist', 'test', 'support', 'sdk-client.js');
 
 interface Run { code: number; stdout: string; stderr: string }
 
@@ -24,18 +23,6 @@ function imdsd(pkg: PackedInstall, args: string[], env: NodeJS.ProcessEnv): Prom
     execFile(pkg.bin, args, { env: { ...env, PATH: path }, timeout: 30_000 }, (error, stdout, stderr) => {
       const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;
       resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-function sdkClient(env: NodeJS.ProcessEnv): Promise<{ ok: boolean; arn?: string; error?: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [SDK_CLIENT], { env, timeout: 20_000 }, (_error, stdout) => {
-      try {
-        resolve(JSON.parse(stdout.trim().split('\n').pop() ?? '') as { ok: boolean; arn?: string });
-      } catch {
-        resolve({ ok: false, error: `no JSON from the client: ${stdout}` });
-      }
     });
   });
 }
@@ -79,7 +66,7 @@ t.test('from the installed prefix: run, a real SDK, status, env, credential-proc
   const listening = await daemon.waitFor((line) => line.event === 'listening', 20_000);
   const port = Number(listening.port);
 
-  const client = await sdkClient(cleanEnv({
+  const client = await runSdkClient(cleanEnv({
     AWS_EC2_METADATA_SERVICE_ENDPOINT: `http://localhost:${port}/`, AWS_ENDPOINT_URL_STS: sts.url, AWS_REGION: 'us-east-1',
   }));
   t.ok(client.ok, `the SDK v3 default chain got the credential: ${client.error ?? ''}`);
