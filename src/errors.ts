@@ -44,6 +44,7 @@ export const ERRORS = {
   IMDSD_ERR_PROCESS_EXPIRED: { status: 503, summary: 'credential_process printed credentials that have expired or are about to' },
   IMDSD_ERR_OFFLINE: { status: 503, summary: 'this machine is offline: no AWS endpoint resolves or can be reached' },
   IMDSD_ERR_ENDPOINT: { status: 503, summary: 'a configured endpoint does not resolve or refuses connections' },
+  IMDSD_ERR_PEER_UNKNOWN: { status: 403, summary: 'the local user who opened this connection could not be identified with certainty, so it is refused' },
   IMDSD_ERR_CONTAINER_AUTH: { status: 401, summary: 'the Authorization header does not carry the container credentials token' },
   IMDSD_ERR_INTERNAL: { status: 500, summary: 'an unexpected internal error' },
   IMDSD_ERR_SHUTTING_DOWN: { status: 503, summary: 'the daemon is shutting down' },

@@ -1,23 +1,46 @@
 /**
- * Who is connecting to an IMDS port. On a shared build host any local user can reach
- * 127.0.0.1, so on Linux each local connection's peer uid is asked of the kernel (the
- * client's own socket: its local end is our peer's address and port), and users other
- * than the daemon's owner are refused unless --allow-uid lists them. The kernel is asked
- * by the exact 4-tuple over netlink sock_diag (src/system/sock-diag.ts) in microseconds;
- * where that part is missing or netlink is refused, /proc/net/tcp{,6} is read instead,
- * whose cost grows with every socket on the host (issue 15).
+ * Who is connecting to an IMDS port. On a shared host any local user can reach 127.0.0.1,
+ * so on Linux each local connection's peer is identified by the kernel: the peer is the
+ * one socket whose four fields (local address and port, remote address and port) equal
+ * the accepted connection's, reversed, in the right family (IPv4, IPv6, v4-mapped),
+ * wherever it is bound (a device, a zone, any 127.0.0.0/8 or ::1 source). Its uid must be
+ * the daemon's owner's or one that --allow-uid lists.
+ *
+ * Fails closed: no socket, more than one, or a lookup that failed for this connection is
+ * "not identified", answered 403 IMDSD_ERR_PEER_UNKNOWN. Candidates come from netlink
+ * sock_diag (src/system/sock-diag.ts); only where that cannot exist on this machine (no
+ * native part, or socket() refused) from /proc/net/tcp{,6}, compared by the same rule.
+ * Which one is in use is logged once at start-up (choosePeerSockets).
+ *
  * Local means loopback or any address of this host (host-addresses.ts): in link-local
- * mode every local client arrives from 169.254.169.254 (issue 14).
- * macOS offers no such table: there, local peers are admitted (README: security model).
- * Other peers (containers, with --host and --allow-cidr) are admitted by address.
+ * mode every local client arrives from 169.254.169.254 (issue 14). macOS offers no such
+ * table: there, local peers are admitted (docs/security-model.md). Other peers
+ * (containers, with --host and --allow-cidr) are admitted by address.
  */
-import { readFile, readdir, readlink } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { BlockList, isIPv6, type Socket } from 'node:net';
+import type { ErrorCode } from '../errors.js';
 import { isLoopback, peerAddress } from '../loopback.js';
-import { TCP_STATE, hexPort, parseTcpRow, readTcpTables } from '../system/proc-net.js';
+import { addressKey } from '../system/ip-address.js';
+import { PEER_STATES, readTcpTables, socketOwnerFinder, socketsWithPorts, type TcpSocket } from '../system/proc-net.js';
+import { loadKernelSockets, nativeAbsence, type KernelSockets } from '../system/sock-diag.js';
 import type { AdmitPeer, PeerInfo, PeerVerdict } from '../imds/peer-gate.js';
 import { isHostAddress } from './host-addresses.js';
-import { loadSocketLookup, type SocketLookup, TCP_ESTABLISHED } from '../system/sock-diag.js';
+
+/** One end of a connection. */
+export interface Endpoint {
+  readonly address: string;
+  readonly port: number;
+}
+
+/** Where the candidate sockets come from, chosen once per process. */
+export interface PeerSockets {
+  readonly method: 'netlink' | 'proc';
+  /** Why /proc is read instead of netlink. */
+  readonly fallbackReason?: string | undefined;
+  /** The sockets that have `peer` as local end and `ours` as remote end; rejects when the lookup failed. */
+  find(peer: Endpoint, ours: Endpoint): Promise<TcpSocket[]>;
+}
 
 export interface PeerPolicy {
   readonly ownerUid: number | undefined;
@@ -25,27 +48,20 @@ export interface PeerPolicy {
   /** CIDRs admitted when the listener is not on loopback. */
   readonly allowCidrs: readonly string[];
   readonly platform: NodeJS.Platform;
-  /** Where the kernel's socket tables are (tests point this at fixtures). */
+  /** Where /proc is (tests point this at fixtures). */
   readonly procRoot?: string;
   /** Whether an address belongs to this host (tests replace the interface table). */
   readonly isHostAddress?: (address: string | undefined) => boolean;
-  /**
-   * The kernel's exact lookup; default: the native one where it is built and loads.
-   * `false` reads /proc/net/tcp only.
-   */
-  readonly lookupSocket?: SocketLookup | false;
+  /** Where candidates come from; default: choosePeerSockets(procRoot). */
+  readonly sockets?: PeerSockets;
   /** The hand-out log's budget of /proc/<pid>/fd links a second (default PID_LOOKUP_LINKS_PER_SEC). */
   readonly pidLookupLinksPerSec?: number;
-}
-
-interface SocketRow {
-  readonly uid: number;
-  readonly inode: string;
 }
 
 /** /proc/<pid>/fd links read per second at most to name a client's process in the log. */
 export const PID_LOOKUP_LINKS_PER_SEC = 2_000;
 
+export const PEER_UNKNOWN: ErrorCode = 'IMDSD_ERR_PEER_UNKNOWN';
 
 /**
  * One read serves every caller that arrives while the previous read runs: they all wait
@@ -71,71 +87,68 @@ function batched<T>(load: () => Promise<T>): () => Promise<T> {
   };
 }
 
-/** Finds the row by searching for the port, not by splitting every line of a large table. */
-function findInTable(text: string, local: string, remote: string): SocketRow | undefined {
-  const needle = `${local} `;
-  for (let at = text.indexOf(needle); at !== -1; at = text.indexOf(needle, at + 1)) {
-    const lineStart = text.lastIndexOf('\n', at) + 1;
-    const lineEnd = text.indexOf('\n', at);
-    const row = parseTcpRow(text.slice(lineStart, lineEnd === -1 ? undefined : lineEnd));
-    if (row !== undefined && row.local.endsWith(local) && row.remote.endsWith(remote) && row.state === TCP_STATE.ESTABLISHED) {
-      return { uid: row.uid, inode: row.inode };
-    }
-  }
-  return undefined;
+/** An address as the kernel takes it: no zone, IPv4 without its `::ffff:`. */
+function plain(address: string): string {
+  return peerAddress(address.split('%', 1)[0] ?? '');
 }
 
-/** The row of the peer's own socket: its local port is `peerPort`, its remote port ours. */
-async function findPeerRow(tables: () => Promise<string[]>, peerPort: number, ourPort: number): Promise<SocketRow | undefined> {
-  const local = hexPort(peerPort);
-  const remote = hexPort(ourPort);
-  for (const text of await tables()) {
-    const row = findInTable(text, local, remote);
-    if (row !== undefined) return row;
-  }
-  return undefined;
+/** Candidates from /proc/net/tcp{,6}, for a machine without the netlink lookup. */
+export function procPeerSockets(procRoot: string, fallbackReason?: string): PeerSockets {
+  const tables = batched(() => readTcpTables(procRoot));
+  return {
+    method: 'proc',
+    fallbackReason,
+    find: async (peer, ours) => socketsWithPorts(await tables(), peer.port, ours.port),
+  };
+}
+
+/** Candidates from the kernel over netlink. */
+export function netlinkPeerSockets(kernel: KernelSockets): PeerSockets {
+  return {
+    method: 'netlink',
+    find: async (peer, ours) => kernel.candidates(plain(peer.address), peer.port, plain(ours.address), ours.port),
+  };
 }
 
 /**
- * Finds the process holding a socket inode, for the hand-out log, by reading
- * /proc/<pid>/fd links newest process first (a client that just connected is usually one
- * of the newest: the AWS CLI starts per call) and stopping at the match. Reading every
- * link on the host once a second cost CPU in proportion to the host's open files, 10,000
- * sockets held elsewhere nearly doubled imdsd's CPU per new connection (issue 15), so at
- * most `linksPerSec` links are read per second; past that the log names no pid. Links
- * read on the way are remembered for the rest of that second.
+ * Netlink where it can exist here; /proc only when it cannot (no native part, or the
+ * kernel refuses the socket itself, e.g. RestrictAddressFamilies without AF_NETLINK).
  */
-function ownerFinder(procRoot: string, linksPerSec: number): (inode: string) => Promise<number | undefined> {
-  let windowStartMs = -Infinity;
-  let spent = 0;
-  let seen = new Map<string, number>();
-  const budgetLeft = (): boolean => {
-    const nowMs = performance.now();
-    if (nowMs - windowStartMs >= 1_000) {
-      windowStartMs = nowMs;
-      spent = 0;
-      seen = new Map();
-    }
-    return spent < linksPerSec;
-  };
-  return async (inode) => {
-    if (!budgetLeft()) return seen.get(inode);
-    const known = seen.get(inode);
-    if (known !== undefined) return known;
-    const pids = (await readdir(procRoot).catch(() => [] as string[])).filter((name) => /^\d+$/.test(name)).map(Number).sort((x, y) => y - x);
-    for (const pid of pids) {
-      for (const fd of await readdir(`${procRoot}/${pid}/fd`).catch(() => [] as string[])) {
-        if (!budgetLeft()) return undefined;
-        spent += 1;
-        const link = await readlink(`${procRoot}/${pid}/fd/${fd}`).catch(() => '');
-        if (!link.startsWith('socket:[')) continue;
-        const found = link.slice(8, -1);
-        seen.set(found, pid);
-        if (found === inode) return pid;
-      }
-    }
-    return undefined;
-  };
+export function choosePeerSockets(procRoot: string, kernel: KernelSockets | undefined, platform: string = process.platform): PeerSockets {
+  if (kernel === undefined) {
+    return procPeerSockets(procRoot, nativeAbsence(platform) ?? 'the native sock_diag part is not built for this platform or does not load');
+  }
+  const refused = kernel.probe();
+  return refused === null ? netlinkPeerSockets(kernel) : procPeerSockets(procRoot, `netlink sock_diag refused: ${refused}`);
+}
+
+let defaultSockets: PeerSockets | undefined;
+
+/** The process's one choice, made at first use (run.ts logs it at start-up). */
+export function processPeerSockets(): PeerSockets {
+  defaultSockets ??= choosePeerSockets('/proc', loadKernelSockets());
+  return defaultSockets;
+}
+
+/**
+ * The one socket that is the peer of a connection from `peer` to `ours`: its local end
+ * is `peer`, its remote end `ours`, all four fields equal, in a connected state. A
+ * socket seen twice (asked once per interface) counts once. Anything but exactly one is
+ * a reason why the peer is not identified.
+ */
+export function exactPeer(sockets: readonly TcpSocket[], peer: Endpoint, ours: Endpoint): TcpSocket | string {
+  const peerKey = addressKey(peer.address);
+  const ourKey = addressKey(ours.address);
+  if (peerKey === undefined || ourKey === undefined) return 'the connection has no address to look up';
+  const matches = sockets.filter((socket) => PEER_STATES.has(socket.state)
+    && socket.localPort === peer.port && socket.remotePort === ours.port
+    && addressKey(socket.local) === peerKey && addressKey(socket.remote) === ourKey);
+  const distinct = matches.filter((socket, index) => socket.inode === '0' || matches.findIndex((other) => other.inode === socket.inode) === index);
+  const [only] = distinct;
+  if (only !== undefined && distinct.length === 1) return only;
+  return distinct.length === 0
+    ? 'no socket on this host has the connection\'s addresses and ports'
+    : `${distinct.length} sockets have the connection's addresses and ports`;
 }
 
 /** The process holding socket `inode`, for the hand-out log. */
@@ -147,67 +160,64 @@ async function processOf(ownerOf: (inode: string) => Promise<number | undefined>
   return { pid, command: command || 'unknown' };
 }
 
-function verdict(admitted: boolean, peer: PeerInfo, reason?: string, describe?: () => Promise<PeerInfo>): PeerVerdict {
+function verdict(admitted: boolean, peer: PeerInfo, reason?: string, describe?: () => Promise<PeerInfo>, code?: ErrorCode): PeerVerdict {
   let described: Promise<PeerInfo> | undefined;
   return {
     admitted,
     reason,
+    code,
     peer,
     describe: () => (described ??= describe === undefined ? Promise.resolve(peer) : describe()),
   };
 }
 
-/**
- * The peer's row from the kernel's exact lookup, or undefined to read the tables: no
- * native part, netlink refused (then never asked again), or no established socket found
- * (the tables decide that case too, so both paths refuse and admit alike).
- */
-function kernelLookup(lookup: SocketLookup | undefined): (socket: Socket) => SocketRow | undefined {
-  let working = lookup;
-  return (socket) => {
-    const { remoteAddress, remotePort, localAddress, localPort } = socket;
-    if (working === undefined || remoteAddress === undefined || localAddress === undefined) return undefined;
-    try {
-      const found = working(remoteAddress, remotePort ?? 0, localAddress, localPort ?? 0);
-      return found !== null && found.state === TCP_ESTABLISHED ? { uid: found.uid, inode: String(found.inode) } : undefined;
-    } catch (error) {
-      // An address the lookup cannot take is this socket's problem; a netlink failure is the host's.
-      if (!String((error as { code?: unknown }).code).startsWith('ERR_')) working = undefined;
-      return undefined;
-    }
-  };
+/** Why a lookup threw, for the log: its errno name, never a stack. */
+function failure(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  return `the socket lookup failed (${typeof code === 'string' ? code : 'unknown error'})`;
+}
+
+/** A CIDR check for peers that are not on this host. */
+function cidrCheck(allowCidrs: readonly string[]): (address: string) => boolean {
+  const cidrs = new BlockList();
+  for (const cidr of allowCidrs) {
+    const [network = '', prefix = ''] = cidr.split('/');
+    cidrs.addSubnet(network, Number(prefix), isIPv6(network) ? 'ipv6' : 'ipv4');
+  }
+  return (address) => address !== '' && cidrs.check(address, isIPv6(address) ? 'ipv6' : 'ipv4');
 }
 
 export function createPeerAdmission(policy: PeerPolicy): AdmitPeer {
   const procRoot = policy.procRoot ?? '/proc';
-  const fromKernel = kernelLookup(policy.lookupSocket === false || policy.platform !== 'linux'
-    ? undefined
-    : policy.lookupSocket ?? loadSocketLookup());
-  const tables = batched(() => readTcpTables(procRoot));
-  const owners = ownerFinder(procRoot, policy.pidLookupLinksPerSec ?? PID_LOOKUP_LINKS_PER_SEC);
+  const sockets = policy.sockets ?? (policy.procRoot === undefined ? processPeerSockets() : procPeerSockets(procRoot));
+  const owners = socketOwnerFinder(procRoot, policy.pidLookupLinksPerSec ?? PID_LOOKUP_LINKS_PER_SEC);
   const allowed = new Set(policy.allowUids);
   if (policy.ownerUid !== undefined) allowed.add(policy.ownerUid);
   const onThisHost = policy.isHostAddress ?? isHostAddress;
-  const cidrs = new BlockList();
-  for (const cidr of policy.allowCidrs) {
-    const [network = '', prefix = ''] = cidr.split('/');
-    cidrs.addSubnet(network, Number(prefix), isIPv6(network) ? 'ipv6' : 'ipv4');
-  }
+  const inAllowedRange = cidrCheck(policy.allowCidrs);
+
+  const identify = async (socket: Socket): Promise<PeerVerdict> => {
+    const { remoteAddress: address, remotePort, localAddress, localPort } = socket;
+    const peerEnd = { address: address ?? '', port: remotePort ?? 0 };
+    const found = await sockets.find(peerEnd, { address: localAddress ?? '', port: localPort ?? 0 })
+      .then((candidates) => exactPeer(candidates, peerEnd, { address: localAddress ?? '', port: localPort ?? 0 }), failure);
+    if (typeof found === 'string') return verdict(false, { address }, `the peer could not be identified: ${found}`, undefined, PEER_UNKNOWN);
+    const peer = { address, uid: found.uid };
+    const describe = async (): Promise<PeerInfo> => ({ ...peer, ...(await processOf(owners, procRoot, found.inode)) });
+    return allowed.has(found.uid)
+      ? verdict(true, peer, undefined, describe)
+      : verdict(false, peer, `uid ${found.uid} is not the daemon's owner${allowed.size > 1 ? ' nor in --allow-uid' : ''}`, describe);
+  };
 
   return async (socket: Socket) => {
     const address = socket.remoteAddress;
-    const plain = address === undefined ? '' : peerAddress(address);
-    if (!isLoopback(plain) && !onThisHost(address)) {
-      const inRange = plain !== '' && cidrs.check(plain, isIPv6(plain) ? 'ipv6' : 'ipv4');
+    const unwrapped = address === undefined ? '' : peerAddress(address);
+    if (address === undefined) return verdict(false, { address }, 'the connection closed before its peer was known', undefined, PEER_UNKNOWN);
+    if (!isLoopback(unwrapped) && !onThisHost(address)) {
+      const inRange = inAllowedRange(unwrapped);
       return verdict(inRange, { address }, inRange ? undefined : 'address outside --allow-cidr');
     }
     if (policy.platform !== 'linux') return verdict(true, { address });
-    const row = fromKernel(socket) ?? await findPeerRow(tables, socket.remotePort ?? 0, socket.localPort ?? 0);
-    if (row === undefined) return verdict(false, { address }, 'the peer\'s uid could not be found');
-    const peer = { address, uid: row.uid };
-    const describe = async (): Promise<PeerInfo> => ({ ...peer, ...(await processOf(owners, procRoot, row.inode)) });
-    return allowed.has(row.uid)
-      ? verdict(true, peer, undefined, describe)
-      : verdict(false, peer, `uid ${row.uid} is not the daemon's owner${allowed.size > 1 ? ' nor in --allow-uid' : ''}`, describe);
+    return identify(socket);
   };
 }

@@ -27,6 +27,7 @@ import { renderRunUsage } from '../config/run-options.js';
 import { prettyDestination } from './pretty-log.js';
 import { takePassedSockets } from './socket-activation.js';
 import { refuseOwnPrivilegedPort } from './link-local-guard.js';
+import { processPeerSockets } from './peer-identity.js';
 
 /** SIGTERM/SIGINT: in-flight requests finish, and the process is gone within 5 s. */
 const SHUTDOWN_GRACE_MS = 4_500;
@@ -56,6 +57,18 @@ function logStart(logger: Logger, version: string, roles: number): void {
   if (Number(process.versions.node.split('.')[0]) < 22) {
     logger.info({ event: 'node-version' }, 'AWS SDK v3 releases after January 2027 need Node.js 22; this one runs on 20 until then');
   }
+  logPeerLookup(logger);
+}
+
+/** How local peers are identified here, said once: the /proc fallback is worth knowing about. */
+function logPeerLookup(logger: Logger): void {
+  if (process.platform !== 'linux') {
+    logger.warn({ event: 'peer-lookup', method: 'none' }, `${process.platform} has no socket table: any local user can reach the IMDS port (docs/security-model.md)`);
+    return;
+  }
+  const { method, fallbackReason } = processPeerSockets();
+  if (method === 'netlink') logger.info({ event: 'peer-lookup', method }, 'local peers are identified by the kernel over netlink sock_diag');
+  else logger.warn({ event: 'peer-lookup', method, reason: fallbackReason }, `local peers are identified from /proc/net/tcp (${fallbackReason ?? 'no netlink'}): as strict, slower with many sockets`);
 }
 
 /** The daemon's metrics; a failed refresh is also when a coming expiry becomes worth a warning. */

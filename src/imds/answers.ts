@@ -74,6 +74,8 @@ function plain(status: number, allow?: string): Answer {
 export const BAD_REQUEST = plain(400);
 export const UNAUTHORIZED = plain(401);
 export const FORBIDDEN = plain(403);
+/** 403 for a connection whose local user could not be identified (peer-identity.ts). */
+export const PEER_UNKNOWN = errorDocument(403, 'IMDSD_ERR_PEER_UNKNOWN', 'imdsd could not tell which local user opened this connection, so it refuses it; see its log');
 export const NOT_FOUND = plain(404);
 /** 405 on a metadata path, which only answers reads. */
 export const READ_ONLY = plain(405, 'GET, HEAD');

@@ -1,11 +1,14 @@
 /**
  * Who is on the other end of a connection, asked once per connection: the daemon
- * supplies `admitPeer` (on Linux, the peer's uid from /proc/net/tcp), and a refused
- * peer gets 403 for everything. Also logs each credential hand-out with the peer, once
+ * supplies `admitPeer` (on Linux, the uid of the one socket that is the connection's
+ * other end, src/daemon/peer-identity.ts), and a refused peer gets 403 for everything on
+ * that connection. A connection's 4-tuple names one socket for the connection's life, so
+ * one verdict holds for all its requests. Also logs each credential hand-out with the peer, once
  * per connection and credential, so a busy client does not flood the log.
  */
 import type { FastifyBaseLogger } from 'fastify';
 import type { Socket } from 'node:net';
+import type { ErrorCode } from '../errors.js';
 import type { Answer } from './answers.js';
 
 export interface PeerInfo {
@@ -19,6 +22,8 @@ export interface PeerVerdict {
   readonly admitted: boolean;
   /** Why a peer was refused, for the log. */
   readonly reason?: string | undefined;
+  /** Set when the peer could not be identified (IMDSD_ERR_PEER_UNKNOWN): refused, never guessed. */
+  readonly code?: ErrorCode | undefined;
   readonly peer: PeerInfo;
   /** The peer with its process (pid, command) where the platform tells; may be costly. */
   describe(): Promise<PeerInfo>;
@@ -46,7 +51,7 @@ export function createPeerGate(admitPeer: AdmitPeer | undefined, log: FastifyBas
       let verdict = verdicts.get(socket);
       if (verdict === undefined) {
         verdict = admitPeer(socket).then((outcome) => {
-          if (!outcome.admitted) log.warn({ event: 'peer-refused', peer: outcome.peer, reason: outcome.reason }, 'refused a connection');
+          if (!outcome.admitted) log.warn({ event: 'peer-refused', peer: outcome.peer, reason: outcome.reason, code: outcome.code }, 'refused a connection');
           known.set(socket, outcome);
           return outcome;
         });

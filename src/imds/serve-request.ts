@@ -9,7 +9,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyBaseLogger } from 'fastify';
-import { type Answer, FORBIDDEN, INTERNAL_ERROR, NOT_FOUND } from './answers.js';
+import { type Answer, FORBIDDEN, INTERNAL_ERROR, NOT_FOUND, PEER_UNKNOWN } from './answers.js';
 import type { Dispatch } from './dispatch.js';
 import { hasBadEscape } from './normalise-path.js';
 import type { PeerGate, PeerVerdict } from './peer-gate.js';
@@ -61,7 +61,7 @@ export function createRequestHandler({ dispatch, gate, log, onAnswer }: RequestH
 
   function admitted(request: IncomingMessage, response: ServerResponse, verdict: PeerVerdict): void {
     if (verdict.admitted) respond(request, response, verdict);
-    else send(request, response, FORBIDDEN);
+    else send(request, response, verdict.code === undefined ? FORBIDDEN : PEER_UNKNOWN);
   }
 
   return (request, response) => {

@@ -5,6 +5,7 @@
  * which process holds a socket inode (see proc(5)).
  */
 import { readFile, readdir, readlink } from 'node:fs/promises';
+import { procAddressText } from './ip-address.js';
 
 /** The `st` column: a listening socket, and a connected one. */
 export const TCP_STATE = { LISTEN: '0A', ESTABLISHED: '01' } as const;
@@ -18,6 +19,25 @@ export interface TcpRow {
   readonly inode: string;
 }
 
+/**
+ * One TCP socket as the kernel describes it, whichever table it came from: /proc/net/tcp
+ * here, netlink sock_diag in sock-diag.ts. Addresses as text (`127.0.0.1`, `::1`, or
+ * IPv6 in full groups); compare them with ip-address.ts's addressKey.
+ */
+export interface TcpSocket {
+  readonly local: string;
+  readonly localPort: number;
+  readonly remote: string;
+  readonly remotePort: number;
+  readonly uid: number;
+  readonly inode: string;
+  /** As numbered in the kernel's include/net/tcp_states.h (1 = established). */
+  readonly state: number;
+}
+
+/** The states a connected peer's socket can be in: ESTABLISHED, or half-closed by it (FIN_WAIT1, FIN_WAIT2). */
+export const PEER_STATES: ReadonlySet<number> = new Set([1, 4, 5]);
+
 /** A port as the tables spell it after the address: `:04D2` for 1234. */
 export function hexPort(port: number): string {
   return `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
@@ -30,6 +50,46 @@ export function parseTcpRow(line: string): TcpRow | undefined {
   const uid = Number(cols[7]);
   if (local === undefined || remote === undefined || state === undefined || cols[9] === undefined || !Number.isInteger(uid)) return undefined;
   return { local, remote, state, uid, inode: cols[9] };
+}
+
+/** A table's `ADDR:PORT` as an address and a port; undefined when malformed. */
+function endpointOf(field: string): { address: string; port: number } | undefined {
+  const [hex = '', port = ''] = field.split(':');
+  const address = procAddressText(hex);
+  return address === undefined || !/^[0-9A-F]{4}$/i.test(port) ? undefined : { address, port: parseInt(port, 16) };
+}
+
+/** A row as a TcpSocket; undefined for the header or a malformed line. */
+export function tcpSocketOf(row: TcpRow): TcpSocket | undefined {
+  const local = endpointOf(row.local);
+  const remote = endpointOf(row.remote);
+  const state = parseInt(row.state, 16);
+  if (local === undefined || remote === undefined || !/^[0-9A-F]{2}$/i.test(row.state)) return undefined;
+  return { local: local.address, localPort: local.port, remote: remote.address, remotePort: remote.port, uid: row.uid, inode: row.inode, state };
+}
+
+/**
+ * Every socket of the tables whose local port is `localPort` and remote port
+ * `remotePort`, found by searching for the port text rather than splitting every line of
+ * a large table. The addresses are the caller's to compare.
+ */
+export function socketsWithPorts(tables: readonly string[], localPort: number, remotePort: number): TcpSocket[] {
+  const needle = `${hexPort(localPort)} `;
+  const found: TcpSocket[] = [];
+  for (const text of tables) {
+    let lastLine = -1;
+    for (let at = text.indexOf(needle); at !== -1; at = text.indexOf(needle, at + 1)) {
+      const lineStart = text.lastIndexOf('\n', at) + 1;
+      // The port text also matches the remote column: read each line once.
+      if (lineStart === lastLine) continue;
+      lastLine = lineStart;
+      const lineEnd = text.indexOf('\n', at);
+      const row = parseTcpRow(text.slice(lineStart, lineEnd === -1 ? undefined : lineEnd));
+      const socket = row === undefined ? undefined : tcpSocketOf(row);
+      if (socket !== undefined && socket.localPort === localPort && socket.remotePort === remotePort) found.push(socket);
+    }
+  }
+  return found;
 }
 
 /** The text of /proc/net/tcp and /proc/net/tcp6 under `procRoot`; a missing table reads as empty. */
@@ -60,4 +120,46 @@ export async function socketHolders(inodes: ReadonlySet<string>, procRoot = '/pr
     if (inodes.has(inode)) holders.add(pid);
   });
   return [...holders];
+}
+
+/**
+ * Finds the process holding a socket inode, for the hand-out log, by reading
+ * /proc/<pid>/fd links newest process first (a client that just connected is usually one
+ * of the newest: the AWS CLI starts per call) and stopping at the match. Reading every
+ * link on the host once a second cost CPU in proportion to the host's open files, 10,000
+ * sockets held elsewhere nearly doubled imdsd's CPU per new connection (issue 15), so at
+ * most `linksPerSec` links are read per second; past that the log names no pid. Links
+ * read on the way are remembered for the rest of that second.
+ */
+export function socketOwnerFinder(procRoot: string, linksPerSec: number): (inode: string) => Promise<number | undefined> {
+  let windowStartMs = -Infinity;
+  let spent = 0;
+  let seen = new Map<string, number>();
+  const budgetLeft = (): boolean => {
+    const nowMs = performance.now();
+    if (nowMs - windowStartMs >= 1_000) {
+      windowStartMs = nowMs;
+      spent = 0;
+      seen = new Map();
+    }
+    return spent < linksPerSec;
+  };
+  return async (inode) => {
+    if (!budgetLeft()) return seen.get(inode);
+    const known = seen.get(inode);
+    if (known !== undefined) return known;
+    const pids = (await readdir(procRoot).catch(() => [] as string[])).filter((name) => /^\d+$/.test(name)).map(Number).sort((x, y) => y - x);
+    for (const pid of pids) {
+      for (const fd of await readdir(`${procRoot}/${pid}/fd`).catch(() => [] as string[])) {
+        if (!budgetLeft()) return undefined;
+        spent += 1;
+        const link = await readlink(`${procRoot}/${pid}/fd/${fd}`).catch(() => '');
+        if (!link.startsWith('socket:[')) continue;
+        const found = link.slice(8, -1);
+        seen.set(found, pid);
+        if (found === inode) return pid;
+      }
+    }
+    return undefined;
+  };
 }
