@@ -3,6 +3,7 @@
  * schema check as a file, so a bad flag gets the same one-line error naming the flag.
  * Conflicting flags are all checked here, in one place.
  */
+import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { ImdsdError } from '../errors.js';
 import { FLAG_OF_FIELD, ROLE_FLAGS, RUN_OPTIONS } from './run-options.js';
@@ -25,15 +26,42 @@ function dropUndefined<T extends object>(obj: T): T {
 
 export type RunFlags = ReturnType<typeof parseRunArgs>;
 
-/** `--metrics-port`: a loopback port for Prometheus, or undefined. */
-export function metricsPort(flags: RunFlags): number | undefined {
+/** `--metrics-port`: a loopback port for Prometheus and who else may scrape it, or undefined. */
+export function metricsPort(flags: RunFlags): { port: number; allowUids: number[] } | undefined {
   const raw = flags['metrics-port'];
-  if (raw === undefined) return undefined;
+  const uids = flags['metrics-allow-uid'] ?? [];
+  for (const uid of uids) {
+    if (!/^\d+$/.test(uid)) throw new ImdsdError('IMDSD_ERR_CONFIG', `imdsd run: --metrics-allow-uid ${uid} is not a uid`, { hint: 'give a numeric uid, e.g. $(id -u prometheus)' });
+  }
+  if (raw === undefined) {
+    if (uids.length > 0) throw new ImdsdError('IMDSD_ERR_CONFIG', 'imdsd run: --metrics-allow-uid needs --metrics-port', { hint: 'add --metrics-port N' });
+    return undefined;
+  }
   const port = Number(raw);
   if (!/^\d+$/.test(raw) || port < 1 || port > 65535) {
     throw new ImdsdError('IMDSD_ERR_CONFIG', `imdsd run: --metrics-port ${raw} is not a port`, { hint: 'use a port from 1 to 65535' });
   }
-  return port;
+  return { port, allowUids: uids.map(Number) };
+}
+
+/**
+ * The ExternalId from `--external-id`, `--external-id-file` or `$IMDSD_EXTERNAL_ID`, in
+ * that order of preference: the last two keep it out of the process list, which every
+ * local user can read.
+ */
+async function externalIdOf(flags: RunFlags, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  const file = flags['external-id-file'];
+  if (file === undefined) return flags['external-id'] ?? (env.IMDSD_EXTERNAL_ID || undefined);
+  if (flags['external-id'] !== undefined) {
+    throw new ImdsdError('IMDSD_ERR_CONFIG', 'imdsd run: --external-id and --external-id-file cannot be combined', { hint: 'keep --external-id-file' });
+  }
+  const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    throw new ImdsdError('IMDSD_ERR_CONFIG', `imdsd run: --external-id-file ${file} cannot be read (${error.code ?? 'error'})`,
+      { hint: 'give a file this user can read, holding the ExternalId on its first line' });
+  });
+  const id = text.split(/\r?\n/, 1)[0]?.trim() ?? '';
+  if (id === '') throw new ImdsdError('IMDSD_ERR_CONFIG', `imdsd run: --external-id-file ${file} is empty`, { hint: 'put the ExternalId on its first line' });
+  return id;
 }
 
 export function parseRunArgs(argv: string[]) {
@@ -80,7 +108,7 @@ export async function configFromFlags(flags: RunFlags, env: NodeJS.ProcessEnv): 
     durationSec: numeric(flags.duration),
     refreshBeforeSec: numeric(flags['refresh-before']),
     sessionName: flags['session-name'],
-    externalId: flags['external-id'],
+    externalId: await externalIdOf(flags, env),
     imdsV1: flags['imds-v1'],
     allowUids: flags['allow-uid']?.map((uid) => numeric(uid)),
     allowCidrs: flags['allow-cidr'],

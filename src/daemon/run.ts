@@ -27,7 +27,7 @@ import { renderRunUsage } from '../config/run-options.js';
 import { prettyDestination } from './pretty-log.js';
 import { takePassedSockets } from './socket-activation.js';
 import { refuseOwnPrivilegedPort } from './link-local-guard.js';
-import { processPeerSockets } from './peer-identity.js';
+import { createPeerAdmission, processPeerSockets } from './peer-identity.js';
 
 /** SIGTERM/SIGINT: in-flight requests finish, and the process is gone within 5 s. */
 const SHUTDOWN_GRACE_MS = 4_500;
@@ -174,7 +174,11 @@ export async function runCommand(argv: string[], version: string): Promise<void>
   );
   logger.info({ event: 'control', path: control.path }, 'control socket ready (imdsd status, imdsd refresh)');
   await save();
-  const metricsListener = metricsAt === undefined ? undefined : await listenMetrics(metrics, metricsAt);
+  const metricsListener = metricsAt === undefined ? undefined : await listenMetrics(metrics, {
+    port: metricsAt.port,
+    admitPeer: createPeerAdmission({ ownerUid: currentUid(), allowUids: metricsAt.allowUids, allowCidrs: [], platform: process.platform }),
+    logger,
+  });
   warnings = watchRoles(config, logger, runtimes);
   const networkReturn = watchNetworkReturn({ clock: systemClock, logger, probe: dnsProbe, roles: runtimes });
   handleSignals(logger, running, flags, async () => {

@@ -99,3 +99,19 @@ t.test('--refresh-before leaves a margin before the last 60 s, in which nothing 
   const config = await configFromFlags(parseRunArgs(['--role-arn', ARN, '--refresh-before', '120']), {});
   t.equal(config.roles[0]?.refreshBeforeSec, 120, '120 is the least accepted');
 });
+
+t.test('issue 18: the ExternalId can stay out of the process list', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'imdsd-external-id-'));
+  const file = join(dir, 'external-id');
+  writeFileSync(file, 'from-file\nignored\n');
+  const idOf = async (argv: string[], env: NodeJS.ProcessEnv = {}) => (await configFromFlags(parseRunArgs(['--role-arn', ARN, ...argv]), env)).roles[0]?.externalId;
+  t.equal(await idOf(['--external-id-file', file]), 'from-file', 'the first line of --external-id-file');
+  t.equal(await idOf([], { IMDSD_EXTERNAL_ID: 'from-env' }), 'from-env', '$IMDSD_EXTERNAL_ID');
+  t.equal(await idOf(['--external-id', 'flag'], { IMDSD_EXTERNAL_ID: 'from-env' }), 'flag', 'a flag wins over the environment');
+  t.equal(await idOf(['--external-id-file', file], { IMDSD_EXTERNAL_ID: 'from-env' }), 'from-file', 'and so does the file');
+  t.equal(await idOf([], { IMDSD_EXTERNAL_ID: '' }), undefined, 'an empty variable is none');
+  t.match((await configError(t, ['--role-arn', ARN, '--external-id', 'a', '--external-id-file', file])).message, /cannot be combined/, 'not both flags');
+  t.match((await configError(t, ['--role-arn', ARN, '--external-id-file', join(dir, 'absent')])).message, /cannot be read \(ENOENT\)/, 'a missing file, one line');
+  writeFileSync(join(dir, 'empty'), '\n');
+  t.match((await configError(t, ['--role-arn', ARN, '--external-id-file', join(dir, 'empty')])).message, /is empty/, 'an empty file');
+});

@@ -6,6 +6,7 @@
 import { execFileSync, execFile } from 'node:child_process';
 import t from 'tap';
 import { cleanEnv, startDaemonProcess } from '../support/daemon-process.js';
+import { freePort } from '../support/free-port.js';
 import { DEFAULT_ROLE_ARN, DEFAULT_USER, startStsServer } from '../support/sts-server.js';
 
 const OTHER_USER = 'imdsd-peer';
@@ -35,12 +36,15 @@ t.test('a second local user is refused unless --allow-uid lists it', { skip }, a
   const sts = await startStsServer();
   t.teardown(() => sts.close());
   const env = cleanEnv({ AWS_ACCESS_KEY_ID: DEFAULT_USER.accessKeyId, AWS_SECRET_ACCESS_KEY: DEFAULT_USER.secretAccessKey, AWS_ENDPOINT_URL_STS: sts.url });
-  const strict = await startDaemonProcess(['--role-arn', DEFAULT_ROLE_ARN, '--port', '0'], env);
+  const metricsPort = await freePort();
+  const strict = await startDaemonProcess(['--role-arn', DEFAULT_ROLE_ARN, '--port', '0', '--metrics-port', String(metricsPort)], env);
   t.teardown(() => strict.stop());
   const tokenPut = (port: number, host: string) => ['-X', 'PUT', '-H', 'X-aws-ec2-metadata-token-ttl-seconds: 60', `http://${host}:${port}/latest/api/token`];
   t.equal(await curlAs(OTHER_USER, tokenPut(strict.port, '127.0.0.1')), '403', 'the other user gets 403 over IPv4');
   t.equal(await curlAs(OTHER_USER, tokenPut(strict.port, '[::1]')), '403', 'and over IPv6');
   t.equal(await curlAs('root', tokenPut(strict.port, '127.0.0.1')), '200', 'while the owner is served');
+  t.equal(await curlAs(OTHER_USER, [`http://127.0.0.1:${metricsPort}/metrics`]), '403', 'issue 18: the metrics port refuses the other user too');
+  t.equal(await curlAs('root', [`http://127.0.0.1:${metricsPort}/metrics`]), '200', 'and serves the owner');
   const refused = await strict.waitFor((line) => line.event === 'peer-refused');
   t.match(refused, { peer: { uid } }, 'the refusal is logged with the peer\'s uid');
 
