@@ -146,7 +146,16 @@ export function createRoleRuntime(role: ResolvedRole, deps: RuntimeDeps): RoleRu
       if (refresher.status().consecutiveFailures > 0) void refresher.refreshNow();
     },
   });
-  renewal = login === undefined ? undefined : watchSsoRenewal({ clock: deps.clock, login, refresh: () => refresher.refreshNow() });
+  renewal = issuer.kind !== 'sso' || login === undefined ? undefined : watchSsoRenewal({
+    clock: deps.clock,
+    login,
+    renew: async () => {
+      // Loaded when a login first comes due, not at start-up.
+      const outcome = await (await import('../refresher/sso-renew.js')).attemptSsoRenewal(issuer.profile);
+      logger.info({ event: 'sso-renewal', outcome }, `SSO login renewal: ${outcome}`);
+      return outcome;
+    },
+  });
   /** A login whose renewal was refused is one that cannot be renewed: it ends with its token. */
   const ssoLogin = (): SsoLogin | undefined => {
     const current = login?.current();
