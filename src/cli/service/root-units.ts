@@ -212,7 +212,9 @@ export const PF_ANCHOR_TEMPLATE = `# imdsd's link-local mode on macOS, written b
 # /etc/pf.anchors/dev.imdsd and loaded into the pf anchor com.apple/dev.imdsd by the
 # LaunchDaemon dev.imdsd.link-local at boot. A local client's call to the EC2 metadata
 # address (an alias of lo0) comes back in on lo0, where it is redirected to imdsd's
-# loopback port: imdsd never runs as root and never binds port 80.
+# loopback port: imdsd never runs as root and never binds port 80. That port is an
+# ordinary one: while the agent is down any local user can bind it and answer in imdsd's
+# place (docs/link-local.md); \`imdsd doctor\` names such a listener (link-local-redirect).
 rdr pass on lo0 inet proto tcp from any to 169.254.169.254 port 80 -> 127.0.0.1 port {{PORT}}
 rdr pass on lo0 inet6 proto tcp from any to fd00:ec2::254 port 80 -> ::1 port {{PORT}}
 `;
