@@ -27,3 +27,8 @@ t.test('lsof -Fpcu: each process with its uid', async (t) => {
   t.same(real, { code: 3, stdout: 'out\n', stderr: 'err\n' }, 'exec: status and output');
   t.equal((await exec('/nonexistent/nft', [])).code, 'ENOENT', 'exec: a missing program');
 });
+
+t.test('nft is looked for in root\'s directories', async (t) => {
+  const facts = await firewallFacts({ ...nodeFiles, readText: async () => undefined }, async (cmd) => answer(0, cmd));
+  t.ok(facts.listing.kind === 'no-nft' || (facts.listing.kind === 'listed' && /^\/(usr\/)?s?bin\/nft$/.test(facts.listing.text)), `found by absolute path, or none: ${JSON.stringify(facts.listing)}`);
+});
