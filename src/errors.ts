@@ -51,6 +51,7 @@ export const ERRORS = {
   IMDSD_ERR_DAEMON_NOT_RUNNING: { status: 503, summary: 'no imdsd daemon is running' },
   IMDSD_ERR_CONTROL_IN_USE: { status: 500, summary: 'another imdsd daemon already owns the control socket' },
   IMDSD_ERR_CONTROL_UNSAFE: { status: 500, summary: 'the control socket directory is not private to this user' },
+  IMDSD_ERR_UNSAFE_INSTALL: { status: 500, summary: 'an install as root would run node or the CLI from a place another user can change' },
   IMDSD_ERR_UNKNOWN_ROLE: { status: 404, summary: 'no such role is configured' },
 } as const satisfies Record<string, ErrorSpec>;
 

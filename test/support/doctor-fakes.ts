@@ -127,6 +127,9 @@ export function doctorDeps(input: DepsInput = {}): DoctorDeps {
     request: imds.request,
     findPortOwner: async () => undefined,
     callerIdentity: async () => { throw new Error('callerIdentity was not expected in this test'); },
+    uid: 501,
+    firewall: async () => ({ listing: { kind: 'denied' }, unit: undefined }),
+    portListeners: async () => [],
     ...input,
     env,
   };

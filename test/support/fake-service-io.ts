@@ -3,7 +3,7 @@
  * ordered list of events, keeps written files in memory and answers commands from a
  * script, so install/uninstall tests compare exactly what would have happened.
  */
-import type { RunResult, ServiceIo } from '../../src/cli/service/service-io.js';
+import type { PathInfo, RunResult, ServiceIo } from '../../src/cli/service/service-io.js';
 
 export interface FakeFile {
   readonly content: string;
@@ -31,6 +31,13 @@ export interface FakeOptions {
    * succeed. An array answers successive runs of the same command, its last entry repeating.
    */
   readonly results?: Record<string, Partial<RunResult> | Array<Partial<RunResult>>>;
+  /**
+   * lstat answers by path; any path not listed is root's, mode 0755 (a safe install).
+   * `null` answers "does not exist".
+   */
+  readonly pathInfo?: Record<string, PathInfo | null>;
+  /** realpath answers by path; others resolve to themselves. */
+  readonly realpaths?: Record<string, string>;
   /** Makes writeFile (and mkdir) throw this. */
   readonly writeError?: Error;
 }
@@ -64,6 +71,14 @@ export function fakeServiceIo(options: FakeOptions = {}): FakeServiceIo {
     },
     async exists(path) {
       return files.has(path);
+    },
+    async pathInfo(path) {
+      const info = options.pathInfo?.[path];
+      if (info === null) return undefined;
+      return info ?? { uid: 0, gid: 0, mode: 0o40755, symlink: false };
+    },
+    async realpath(path) {
+      return options.realpaths?.[path] ?? path;
     },
     async sleep(ms) {
       io.events.push(`sleep ${ms}`);

@@ -39,6 +39,28 @@ export interface StaticCredentials {
 /** STS GetCallerIdentity with exactly these credentials; resolves with the caller's ARN. */
 export type CallerIdentity = (credentials: StaticCredentials, env: NodeJS.ProcessEnv) => Promise<string>;
 
+/** `nft list table inet imdsd_link_local`: its text, or why there is none (issue 18). */
+export type NftListing =
+  | { readonly kind: 'listed'; readonly text: string }
+  /** nft answered: no such table. */
+  | { readonly kind: 'absent' }
+  /** Listing needs CAP_NET_ADMIN: doctor runs as the user. */
+  | { readonly kind: 'denied' }
+  | { readonly kind: 'no-nft' };
+
+export interface FirewallFacts {
+  readonly listing: NftListing;
+  /** The installed address unit's text, or undefined when there is none. */
+  readonly unit: string | undefined;
+}
+
+/** A process listening on a TCP port, with its owner (macOS: lsof). */
+export interface PortListener {
+  readonly pid: number;
+  readonly uid: number;
+  readonly command: string;
+}
+
 export interface DoctorDeps {
   readonly env: NodeJS.ProcessEnv;
   readonly home: string;
@@ -54,4 +76,10 @@ export interface DoctorDeps {
   /** `preferPid`: the daemon's, reported when it is one of several holders (a socket systemd passed). */
   readonly findPortOwner: (port: number, preferPid?: number) => Promise<PortOwner | undefined>;
   readonly callerIdentity: CallerIdentity;
+  /** This process's uid (doctor runs as the daemon's owner). */
+  readonly uid: number;
+  /** Linux, link-local mode: the nftables table and the address unit (issue 18). */
+  readonly firewall: () => Promise<FirewallFacts>;
+  /** macOS, link-local mode: every listener on the port pf redirects to, with its uid. */
+  readonly portListeners: (port: number) => Promise<PortListener[]>;
 }

@@ -11,6 +11,7 @@ import { callControl, replyError } from '../control-client.js';
 import { CONTROL_ROUTES, isDaemonStatus, type DaemonStatus } from '../../contract/control-api.js';
 import { findPortOwner } from '../../system/port-owner.js';
 import type { DoctorDeps, DoctorFiles, HttpRequest } from './deps.js';
+import { firewallFacts, lsofListeners } from './link-local-probe.js';
 import { stsCallerIdentity } from './sts-identity.js';
 
 const MISSING = new Set(['ENOENT', 'ENOTDIR']);
@@ -65,5 +66,9 @@ export function realDoctorDeps(ctx: CommandContext, socket: string): DoctorDeps 
     request: directRequest,
     findPortOwner: (port, preferPid) => findPortOwner(port, process.platform, preferPid),
     callerIdentity: stsCallerIdentity,
+    /* c8 ignore next - process.getuid exists on every POSIX platform these tests run on */
+    uid: process.getuid?.() ?? -1,
+    firewall: () => firewallFacts(nodeFiles),
+    portListeners: (port) => lsofListeners(port),
   };
 }

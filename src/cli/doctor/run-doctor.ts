@@ -9,6 +9,7 @@ import type { DoctorDeps } from './deps.js';
 import { envChecks } from './env-checks.js';
 import type { Finding } from './finding.js';
 import { imdsChecks } from './imds-checks.js';
+import { linkLocalChecks } from './link-local-checks.js';
 import { portChecks } from './port-checks.js';
 import { proxyChecks } from './proxy-checks.js';
 import { sharedFileChecks } from './shared-file-checks.js';
@@ -17,6 +18,7 @@ import { inspect, type DoctorOptions, type Situation } from './situation.js';
 
 const GROUPS: ReadonlyArray<(s: Situation) => Promise<Finding[]>> = [
   daemonChecks, ssoSessionChecks, imdsChecks, envChecks, proxyChecks, sharedFileChecks, cacheChecks, clockChecks, portChecks,
+  linkLocalChecks,
 ];
 
 export async function runDoctor(deps: DoctorDeps, options: DoctorOptions): Promise<Finding[]> {

@@ -1,12 +1,14 @@
 /**
  * The service definition `imdsd install` writes: which file, with what content, and
- * which directories must exist first. Rendered from the package's templates with
+ * which directories must exist first. Rendered from the package's templates (a system
+ * unit and every socket unit from the texts built into imdsd, root-units.ts) with
  * absolute paths, because a service manager knows neither the shell's PATH nor its cwd.
  */
 import { dirname } from 'node:path';
 import type { RoleSpec } from '../../config/config.js';
 import { DEFINITION_MODE, definitionPath, launchdLogDir, socketPath, type Platform, type Scope } from './locations.js';
 import { PACKAGE, readTemplate, type PackagePaths } from './package-paths.js';
+import { SOCKET_TEMPLATE, SYSTEM_UNIT_TEMPLATE } from './root-units.js';
 import { renderPlist } from './render-plist.js';
 import { listenStreams, renderSocket } from './render-socket.js';
 import { renderUnit } from './render-unit.js';
@@ -69,9 +71,9 @@ export async function buildDefinition(request: DefinitionRequest, io: ServiceIo,
     return { path, content, mode: DEFINITION_MODE, dirs: [dirname(path), spec.logDir], warnings, socket: undefined };
   }
   const streams = listenStreams(request.roles);
-  const content = renderUnit(await readTemplate(scope === 'system' ? paths.systemUnitTemplate : paths.userUnitTemplate), spec, streams !== undefined);
-  const socket = streams === undefined
-    ? undefined
-    : { path: socketPath(path), content: renderSocket(await readTemplate(paths.socketTemplate), streams) };
+  // A system unit is loaded by root: its text is the built-in one, never a file (issue 18).
+  const template = scope === 'system' ? SYSTEM_UNIT_TEMPLATE : await readTemplate(paths.userUnitTemplate);
+  const content = renderUnit(template, spec, streams !== undefined);
+  const socket = streams === undefined ? undefined : { path: socketPath(path), content: renderSocket(SOCKET_TEMPLATE, streams) };
   return { path, content, mode: DEFINITION_MODE, dirs: [dirname(path)], warnings, socket };
 }

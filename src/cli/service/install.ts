@@ -12,7 +12,8 @@ import { endpointAdvice, guard, printError } from './report.js';
 import { describeCommands, failureMessage, runCommands } from './runner.js';
 import { parseInstallArgs, scopeOf, type InstallArgs } from './service-args.js';
 import { installCommands } from './service-commands.js';
-import { installLinkLocal } from './link-local-install.js';
+import { checkRootInstall } from './install-safety.js';
+import { installLinkLocal, ROOT_IMDSD } from './link-local-install.js';
 import type { ServiceIo } from './service-io.js';
 import { INSTALL_USAGE } from './service-usage.js';
 
@@ -50,6 +51,16 @@ async function write(io: ServiceIo, path: string, action: () => Promise<void>): 
   }
 }
 
+/**
+ * Before anything is written, as root: root runs this node and this CLI, and so do the
+ * units (issue 18). Throws IMDSD_ERR_UNSAFE_INSTALL (exit 78); with --force, a note.
+ */
+async function refuseUnsafeRoot(args: InstallArgs, io: ServiceIo, paths: PackagePaths): Promise<void> {
+  if (args.mode !== 'install' || io.uid !== 0) return;
+  const forced = await checkRootInstall(io, process.execPath, paths.cli, args.force);
+  if (forced !== undefined) io.stderr(`imdsd: note: ${forced}\n`);
+}
+
 /** Exit code: 0 installed (or printed), 78 bad flags, 1 anything else, with one line why. */
 export function runInstall(argv: string[], io: ServiceIo, paths: PackagePaths = PACKAGE): Promise<number> {
   return guard(io, async () => {
@@ -60,6 +71,7 @@ export function runInstall(argv: string[], io: ServiceIo, paths: PackagePaths = 
     }
     const platform = platformFor(args, io);
     if (platform === undefined) return EXIT.FAILURE;
+    await refuseUnsafeRoot(args, io, paths);
     // On macOS the daemon stays the user's agent: without sudo, --link-local installs it.
     if (args.linkLocal && !(platform === 'macos' && args.mode === 'install' && io.uid !== 0)) return installLinkLocal(args, platform, io, paths);
     const { scope, user } = scopeOf(args, platform, io.env);
@@ -81,7 +93,7 @@ export function runInstall(argv: string[], io: ServiceIo, paths: PackagePaths = 
     }
     if (scope === 'system' && io.uid !== 0) {
       printError(io, `imdsd install --system writes ${definition.path} and must run as root`,
-        'sudo "$(command -v imdsd)" install --system …');
+        `sudo imdsd install --system …, with ${ROOT_IMDSD}`);
       return EXIT.FAILURE;
     }
     if (scope === 'user' && io.uid === 0 && io.env.SUDO_USER !== undefined) {

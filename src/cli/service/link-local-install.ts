@@ -7,6 +7,7 @@
  */
 import { EXIT } from '../../contract/exit-codes.js';
 import { LINK_LOCAL_URL } from '../../contract/link-local.js';
+import { findNft } from './link-local-firewall.js';
 import { LINUX_UNIT_PATHS, linuxLinkLocalPlan, linuxStopCommands, type LinkLocalPlan } from './link-local-linux.js';
 import { MACOS_PATHS, macosLinkLocalPlan, macosStopCommands } from './link-local-macos.js';
 import type { Platform } from './locations.js';
@@ -17,13 +18,18 @@ import { scopeOf, type InstallArgs } from './service-args.js';
 import type { Command } from './service-commands.js';
 import type { ServiceIo } from './service-io.js';
 
+/**
+ * `sudo imdsd`, not `sudo "$(command -v imdsd)"`: sudo finds root's imdsd on its own
+ * secure PATH, never one the user can change (issue 18; README, "Root installs").
+ */
+export const ROOT_IMDSD = 'an imdsd only root can change: sudo npm install -g imdsd';
 const SUDO: Record<Platform, string> = {
-  linux: 'sudo "$(command -v imdsd)" install --link-local --profile NAME',
-  macos: 'sudo "$(command -v imdsd)" install --link-local',
+  linux: `sudo imdsd install --link-local --profile NAME, with ${ROOT_IMDSD}`,
+  macos: `sudo imdsd install --link-local, with ${ROOT_IMDSD}`,
 };
 
 async function planFor(args: InstallArgs, platform: Platform, io: ServiceIo, paths: PackagePaths): Promise<LinkLocalPlan> {
-  if (platform === 'macos') return macosLinkLocalPlan(args.config, paths);
+  if (platform === 'macos') return macosLinkLocalPlan(args.config);
   // The units run the daemon as --user, else as the account that ran sudo: never as root.
   // Shown without sudo (--print, --dry-run), they name the account that asked.
   const asked = io.uid !== 0 && io.env.SUDO_USER === undefined ? { ...io.env, SUDO_USER: io.env.USER } : io.env;
@@ -94,14 +100,14 @@ export async function installLinkLocal(args: InstallArgs, platform: Platform, io
 /** Linux removes the units and the address; macOS the LaunchDaemon, the anchor and the aliases. */
 export async function uninstallLinkLocal(dryRun: boolean, platform: Platform, io: ServiceIo): Promise<number> {
   const files = platform === 'linux' ? LINUX_UNIT_PATHS : MACOS_PATHS;
-  const stop: Command[] = platform === 'linux' ? linuxStopCommands() : macosStopCommands();
+  const stop: Command[] = platform === 'linux' ? linuxStopCommands(await findNft(io)) : macosStopCommands();
   const forget: Command[] = platform === 'linux' ? [{ cmd: 'systemctl', args: ['daemon-reload'] }] : [];
   if (dryRun) {
     io.stdout(`${describeCommands(stop)}${files.map((file) => `would remove ${file}\n`).join('')}${describeCommands(forget)}`);
     return EXIT.OK;
   }
   if (io.uid !== 0) {
-    printError(io, `imdsd uninstall --link-local removes ${files.join(', ')} and must run as root`, 'sudo "$(command -v imdsd)" uninstall --link-local');
+    printError(io, `imdsd uninstall --link-local removes ${files.join(', ')} and must run as root`, `sudo imdsd uninstall --link-local, with ${ROOT_IMDSD}`);
     return EXIT.FAILURE;
   }
   // Every stop step may fail (already stopped, already gone): uninstalling twice is fine.

@@ -1,19 +1,25 @@
 /**
  * `sudo imdsd install --link-local` on Linux (issue 14): three system units.
  *
- * - imdsd-link-local-address.service puts 169.254.169.254/32 and fd00:ec2::254/128 on `lo`
- *   and takes them away when it stops;
+ * - imdsd-link-local-address.service loads the nftables table that lets only the allowed
+ *   uids connect (link-local-firewall.ts, issue 18), puts 169.254.169.254/32 and
+ *   fd00:ec2::254/128 on `lo`, and takes both away when it stops;
  * - imdsd-link-local.socket listens on port 80 of both, as root (systemd binds it);
  * - imdsd-link-local.service runs `imdsd run --link-local --port 80` as the invoking user,
  *   with exactly the hardening of the `--system` unit (it is derived from that unit), and
  *   receives the sockets: the daemon never runs as root and never binds port 80 itself.
+ *
+ * Root loads all three, so their texts are the ones built into imdsd (root-units.ts), and
+ * the service names node and the CLI by absolute path: never what is on someone's PATH.
  */
 import { join } from 'node:path';
 import { LINK_LOCAL_CONTROL_SOCKET, LINK_LOCAL_IPV4, LINK_LOCAL_IPV6, LINK_LOCAL_PORT } from '../../contract/link-local.js';
 import { ImdsdError } from '../../errors.js';
 import { buildDefinition } from './definition.js';
 import { DEFINITION_MODE } from './locations.js';
-import { readTemplate, type PackagePaths } from './package-paths.js';
+import { allowedOwners, findNft, firewallLines, NO_NFT_NOTE, nftDeleteCommand } from './link-local-firewall.js';
+import type { PackagePaths } from './package-paths.js';
+import { LINK_LOCAL_ADDRESS_TEMPLATE, LINK_LOCAL_SOCKET_TEMPLATE } from './root-units.js';
 import type { InstallArgs } from './service-args.js';
 import type { Command } from './service-commands.js';
 import type { ServiceIo } from './service-io.js';
@@ -90,28 +96,39 @@ export function linuxInstallCommands(): Command[] {
   ];
 }
 
-/** Stopping the address unit removes the addresses; `ip addr del` makes sure of it. */
-export function linuxStopCommands(): Command[] {
+/**
+ * Stopping the address unit removes the addresses and the table; `ip addr del` and `nft
+ * delete table` make sure of it (nft where it is installed).
+ */
+export function linuxStopCommands(nft?: string): Command[] {
   const gone = 'already removed when the address unit stopped';
   return [
     { ...systemctl('disable', '--now', LINK_LOCAL_UNITS.service, LINK_LOCAL_UNITS.socket, LINK_LOCAL_UNITS.address), mayFail: 'units that are already gone' },
     { cmd: 'ip', args: ['-4', 'addr', 'del', `${LINK_LOCAL_IPV4}/32`, 'dev', 'lo'], mayFail: gone },
     { cmd: 'ip', args: ['-6', 'addr', 'del', `${LINK_LOCAL_IPV6}/128`, 'dev', 'lo'], mayFail: gone },
+    ...(nft === undefined ? [] : [nftDeleteCommand(nft)]),
   ];
 }
 
 export const LINUX_UNIT_PATHS: readonly string[] = ALL_UNITS.map((unit) => join(UNIT_DIR, unit));
+
+/** The address unit: the kernel rule for `user` and the --allow-uid uids of every role, then the addresses. */
+export function addressUnit(nft: string | undefined, user: string, allowUids: readonly number[]): string {
+  return fillTemplate(LINK_LOCAL_ADDRESS_TEMPLATE, firewallLines(nft, allowedOwners(user, allowUids)));
+}
 
 /** The three files and the commands that load them. */
 export async function linuxLinkLocalPlan(args: InstallArgs, user: string, io: ServiceIo, paths: PackagePaths): Promise<LinkLocalPlan> {
   const definition = await buildDefinition(
     // No roles: the link-local socket unit below is this service's socket, not imdsd.socket.
     { platform: 'linux', scope: 'system', user, runArgs: withLinkLocalPort(args.runArgs), roles: [] }, io, paths);
-  const template = (name: string) => readTemplate(join(paths.root, 'systemd', `${name}.template`));
+  const nft = await findNft(io);
+  const allowUids = args.config.roles.flatMap((role) => role.allowUids ?? []);
   const files = [
-    { path: join(UNIT_DIR, LINK_LOCAL_UNITS.address), content: fillTemplate(await template(LINK_LOCAL_UNITS.address), {}), mode: DEFINITION_MODE },
-    { path: join(UNIT_DIR, LINK_LOCAL_UNITS.socket), content: fillTemplate(await template(LINK_LOCAL_UNITS.socket), {}), mode: DEFINITION_MODE },
+    { path: join(UNIT_DIR, LINK_LOCAL_UNITS.address), content: addressUnit(nft, user, allowUids), mode: DEFINITION_MODE },
+    { path: join(UNIT_DIR, LINK_LOCAL_UNITS.socket), content: fillTemplate(LINK_LOCAL_SOCKET_TEMPLATE, {}), mode: DEFINITION_MODE },
     { path: join(UNIT_DIR, LINK_LOCAL_UNITS.service), content: linkLocalService(definition.content), mode: DEFINITION_MODE },
   ];
-  return { files, install: linuxInstallCommands(), warnings: definition.warnings };
+  const warnings = nft === undefined ? [...definition.warnings, NO_NFT_NOTE] : definition.warnings;
+  return { files, install: linuxInstallCommands(), warnings };
 }

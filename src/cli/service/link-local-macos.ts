@@ -6,14 +6,13 @@
  * root but these few commands. CI renders and checks the files as text only: there is no
  * pfctl or launchd on Linux (README, "No configuration at all").
  */
-import { join } from 'node:path';
 import { LINK_LOCAL_IPV4, LINK_LOCAL_IPV6 } from '../../contract/link-local.js';
 import { DEFAULTS, type DaemonConfig } from '../../config/config.js';
 import { ImdsdError } from '../../errors.js';
 import { xmlEscape } from './escape.js';
 import type { LinkLocalPlan } from './link-local-linux.js';
 import { DEFINITION_MODE } from './locations.js';
-import { readTemplate, type PackagePaths } from './package-paths.js';
+import { LAUNCHD_LINK_LOCAL_PLIST_TEMPLATE, PF_ANCHOR_TEMPLATE } from './root-units.js';
 import type { Command } from './service-commands.js';
 import { fillTemplate } from './template.js';
 
@@ -66,11 +65,11 @@ export function macosStopCommands(): Command[] {
 export const MACOS_PATHS: readonly string[] = [MACOS_PLIST, PF_ANCHOR_FILE];
 
 /** The LaunchDaemon and the pf anchor, and the commands that load them. */
-export async function macosLinkLocalPlan(config: DaemonConfig, paths: PackagePaths): Promise<LinkLocalPlan> {
+export function macosLinkLocalPlan(config: DaemonConfig): LinkLocalPlan {
   const port = redirectPort(config);
-  const template = (name: string) => readTemplate(join(paths.root, 'launchd', name));
-  const plist = fillTemplate(await template('imdsd-link-local.plist.template'), { LABEL: xmlEscape(MACOS_LABEL), SCRIPT: xmlEscape(bootScript()) });
-  const anchor = fillTemplate(await template('imdsd-link-local.pf.template'), { PORT: String(port) });
+  // Root loads both: their texts are built into imdsd (root-units.ts), never read from a file.
+  const plist = fillTemplate(LAUNCHD_LINK_LOCAL_PLIST_TEMPLATE, { LABEL: xmlEscape(MACOS_LABEL), SCRIPT: xmlEscape(bootScript()) });
+  const anchor = fillTemplate(PF_ANCHOR_TEMPLATE, { PORT: String(port) });
   return {
     files: [{ path: MACOS_PLIST, content: plist, mode: DEFINITION_MODE }, { path: PF_ANCHOR_FILE, content: anchor, mode: DEFINITION_MODE }],
     install: macosInstallCommands(),

@@ -11,10 +11,9 @@ export interface PackagePaths {
   readonly root: string;
   /** The built CLI, `dist/src/cli/main.js`, which the service runs with `node`. */
   readonly cli: string;
+  /** The per-user definitions, which run as the user; what root loads is in root-units.ts. */
   readonly plistTemplate: string;
   readonly userUnitTemplate: string;
-  readonly systemUnitTemplate: string;
-  readonly socketTemplate: string;
 }
 
 /**
@@ -31,8 +30,6 @@ export function packagePaths(moduleUrl: string): PackagePaths {
     cli: join(root, 'dist', 'src', 'cli', 'main.js'),
     plistTemplate: join(root, 'launchd', 'imdsd.plist.template'),
     userUnitTemplate: join(root, 'systemd', 'imdsd.service.template'),
-    systemUnitTemplate: join(root, 'systemd', 'imdsd-system.service.template'),
-    socketTemplate: join(root, 'systemd', 'imdsd.socket.template'),
   };
 }
 

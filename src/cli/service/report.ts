@@ -11,15 +11,19 @@ export function printError(io: ServiceIo, message: string, hint?: string): void 
   io.stderr(`imdsd: ${message}${hint === undefined ? '' : ` (fix: ${hint})`}\n`);
 }
 
+/** Errors that are the configuration's fault: exit 78 (EX_CONFIG), nothing written. */
+const CONFIG_CODES: ReadonlySet<string> = new Set(['IMDSD_ERR_CONFIG', 'IMDSD_ERR_UNSAFE_INSTALL']);
+
 /**
- * Runs a command body and turns a configuration error into its message and exit 78, as
- * `imdsd run` does. Anything else is a bug and goes on to the CLI's own handler.
+ * Runs a command body and turns a configuration error (or an unsafe root install, issue
+ * 18) into its message and exit 78, as `imdsd run` does. Anything else is a bug and goes
+ * on to the CLI's own handler.
  */
 export async function guard(io: ServiceIo, body: () => Promise<number>): Promise<number> {
   try {
     return await body();
   } catch (error) {
-    if (!isImdsdError(error) || error.code !== 'IMDSD_ERR_CONFIG') throw error;
+    if (!isImdsdError(error) || !CONFIG_CODES.has(error.code)) throw error;
     printError(io, error.message, error.hint);
     return EXIT.CONFIG;
   }

@@ -19,7 +19,7 @@ const COMMON_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-const INSTALL_OPTIONS = { ...RUN_OPTIONS, ...COMMON_OPTIONS, user: { type: 'string' }, print: { type: 'boolean' } } as const;
+const INSTALL_OPTIONS = { ...RUN_OPTIONS, ...COMMON_OPTIONS, user: { type: 'string' }, print: { type: 'boolean' }, force: { type: 'boolean' } } as const;
 /** `--link-local` is a run flag for install (it reaches the service), and its own for uninstall. */
 const UNINSTALL_OPTIONS = { ...COMMON_OPTIONS, 'link-local': { type: 'boolean' } } as const;
 
@@ -41,6 +41,8 @@ export interface InstallArgs {
   readonly config: DaemonConfig;
   /** `--link-local` (issue 14): the units that serve 169.254.169.254 (link-local-install.ts). */
   readonly linkLocal: boolean;
+  /** `--force` (issue 18): install as root even where node or the CLI is not root's alone (install-safety.ts). */
+  readonly force: boolean;
 }
 
 export interface UninstallArgs {
@@ -115,6 +117,7 @@ export async function parseInstallArgs(argv: string[], env: NodeJS.ProcessEnv, c
     runArgs,
     config,
     linkLocal: values['link-local'] === true,
+    force: values.force === true,
   };
 }
 

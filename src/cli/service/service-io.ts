@@ -5,7 +5,7 @@
  */
 import { execFile } from 'node:child_process';
 import { constants } from 'node:fs';
-import { access, chmod, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { access, chmod, lstat, mkdir, realpath, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
 import { basename, dirname, join } from 'node:path';
@@ -15,6 +15,15 @@ export interface RunResult {
   readonly code: number;
   readonly stdout: string;
   readonly stderr: string;
+}
+
+/** Who can change a path: its owner, group and mode as lstat(2) reports them. */
+export interface PathInfo {
+  readonly uid: number;
+  readonly gid: number;
+  /** st_mode: permission bits and file type. */
+  readonly mode: number;
+  readonly symlink: boolean;
 }
 
 export interface ServiceIo {
@@ -35,6 +44,10 @@ export interface ServiceIo {
   /** Removes a file; fine when it is already gone. */
   removeFile(path: string): Promise<void>;
   exists(path: string): Promise<boolean>;
+  /** lstat(2) of `path` (a symlink itself, not its target); undefined when it does not exist. */
+  pathInfo(path: string): Promise<PathInfo | undefined>;
+  /** The path with every symlink resolved; `path` itself when it does not exist. */
+  realpath(path: string): Promise<string>;
   /** Runs a command without a shell and never rejects: a failure is a non-zero code. */
   run(cmd: string, args: readonly string[]): Promise<RunResult>;
   /** Waits between retries of a command (launchd needs seconds to release a label). */
@@ -53,6 +66,16 @@ export function runCommand(cmd: string, args: readonly string[]): Promise<RunRes
       resolve({ code, stdout, stderr: stderr !== '' ? stderr : `${cmd}: ${error.message}` });
     });
   });
+}
+
+async function pathInfo(path: string): Promise<PathInfo | undefined> {
+  try {
+    const info = await lstat(path);
+    return { uid: info.uid, gid: info.gid, mode: info.mode, symlink: info.isSymbolicLink() };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
 }
 
 /**
@@ -85,6 +108,8 @@ export function defaultServiceIo(): ServiceIo {
     mkdir: async (path) => { await mkdir(path, { recursive: true }); },
     removeFile: (path) => rm(path, { force: true }),
     exists: (path) => access(path, constants.F_OK).then(() => true, () => false),
+    pathInfo,
+    realpath: (path) => realpath(path).catch(() => path),
     run: runCommand,
     sleep: (ms) => delay(ms),
   };

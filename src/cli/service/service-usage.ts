@@ -15,12 +15,16 @@ Options:
   --system            Linux: a system unit, /etc/systemd/system/imdsd.service (run as root)
   --link-local        serve http://169.254.169.254/ itself, so clients need no variable (sudo):
                       Linux: system units for the address on lo, a socket on port 80
-                      (bound by systemd) and the daemon as --user; macOS: a LaunchDaemon
+                      (bound by systemd), an nftables rule letting only --user and
+                      --allow-uid connect, and the daemon as --user; macOS: a LaunchDaemon
                       adding the lo0 alias and a pf redirect to the agent's --port
   --user NAME         with --system or --link-local: the account it runs as (default: $SUDO_USER)
   --dry-run           show the file and the commands, change nothing
   --print             print only the service definition
   --platform P        linux or macos (default: this machine), e.g. with --print
+  --force             as root: install even where node, the CLI or a directory above
+                      them can be changed by a user other than root (refused otherwise,
+                      exit 78, because root and the units would run that user's code)
 
 Without --profile, --role-arn or --config the profile is $AWS_PROFILE, else "default",
 fixed at install time. AWS_CONFIG_FILE, AWS_REGION, proxy variables and the like are

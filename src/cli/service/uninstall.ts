@@ -9,7 +9,7 @@ import { guard, printError } from './report.js';
 import { describeCommands, failureMessage, runCommands } from './runner.js';
 import { parseUninstallArgs } from './service-args.js';
 import { forgetCommands, stopCommands } from './service-commands.js';
-import { uninstallLinkLocal } from './link-local-install.js';
+import { ROOT_IMDSD, uninstallLinkLocal } from './link-local-install.js';
 import type { ServiceIo } from './service-io.js';
 import { UNINSTALL_USAGE } from './service-usage.js';
 
@@ -46,7 +46,7 @@ export function runUninstall(argv: string[], io: ServiceIo): Promise<number> {
       return EXIT.OK;
     }
     if (scope === 'system' && io.uid !== 0) {
-      printError(io, `imdsd uninstall --system removes ${path} and must run as root`, 'sudo "$(command -v imdsd)" uninstall --system');
+      printError(io, `imdsd uninstall --system removes ${path} and must run as root`, `sudo imdsd uninstall --system, with ${ROOT_IMDSD}`);
       return EXIT.FAILURE;
     }
     const stopped = await runCommands(io, stop);

@@ -73,4 +73,9 @@ t.test('the real inputs take env, home and time from the command context', async
   await t.rejects(deps.status(), { code: 'IMDSD_ERR_DAEMON_NOT_RUNNING' }, 'the status comes from the given socket');
   const port = await freePort();
   t.equal(await deps.findPortOwner(port), undefined, 'nobody holds a free port');
+  t.equal(deps.uid, process.getuid?.(), 'this process\'s uid');
+  // Issue 18: the real nft (or its absence) and lsof (absent on Linux), whatever this host has.
+  t.match((await deps.firewall()).listing, { kind: /^(listed|absent|denied|no-nft)$/ }, 'the nftables table, as this host answers');
+  const listeners: unknown = await deps.portListeners(port).catch((error: unknown) => String(error));
+  t.ok(Array.isArray(listeners) ? listeners.length === 0 : /lsof is not installed/.test(String(listeners)), `nobody listens on a free port, or no lsof: ${JSON.stringify(listeners)}`);
 });

@@ -192,3 +192,30 @@ t.test('--help prints the usage', async (t) => {
   t.equal(await runInstall(['--help'], io), 0, 'exit 0');
   t.equal(io.out, INSTALL_USAGE, 'the usage');
 });
+
+t.test('issue 18: as root, node or the CLI that another user can change is refused unless --force', async (t) => {
+  const unsafeCli = { [PACKAGE.cli]: { uid: 1000, gid: 1000, mode: 0o100644, symlink: false } };
+  const rootIo = (options: FakeOptions = {}) => linux({ uid: 0, homedir: '/root', env: { PATH: '/usr/bin', SUDO_USER: 'dev' }, pathInfo: unsafeCli, ...options });
+  for (const argv of [['--system', '--user', 'ci'], ['--link-local']]) {
+    const io = rootIo();
+    t.equal(await runInstall([...argv, '--role-arn', ARN], io), 78, `${argv.join(' ')}: exit 78 (EX_CONFIG)`);
+    t.same(io.events, [], 'nothing written, nothing run');
+    t.equal(io.err, `imdsd: imdsd install as root: ${PACKAGE.cli} is owned by uid 1000, so a user other than root can change the code this install and its units run (fix: install node and imdsd where only root can write (e.g. Debian's nodejs and \`sudo npm install -g imdsd\`), then run that imdsd with sudo; or add --force to install anyway)\n`, 'one line: the path and the fix');
+  }
+  const above = rootIo({ pathInfo: { '/usr': { uid: 1000, gid: 1000, mode: 0o40755, symlink: false } } });
+  t.equal(await runInstall(['--system', '--user', 'ci', '--role-arn', ARN], above), 78, 'a directory above them: refused too');
+  t.match(above.err, /^imdsd: imdsd install as root: \/usr is owned by uid 1000/, 'naming the directory');
+
+  const forced = rootIo();
+  t.equal(await runInstall(['--system', '--user', 'ci', '--role-arn', ARN, '--force'], forced), 0, `--force: installed (${forced.err})`);
+  t.match(forced.err, `imdsd: note: --force: installing although ${PACKAGE.cli} is owned by uid 1000`, 'with a note saying what was accepted');
+  t.ok(forced.events.includes(`write ${SYSTEM_UNIT} 0644`), 'and the unit written');
+
+  const shown = rootIo();
+  t.equal(await runInstall(['--system', '--user', 'ci', '--role-arn', ARN, '--dry-run'], shown), 0, '--dry-run only shows: not refused');
+  const user = linux({ pathInfo: unsafeCli });
+  t.equal(await runInstall(['--profile', 'dev'], user), 0, 'a user install as the user: not checked (it runs the user\'s own code)');
+  const safe = rootIo({ pathInfo: {} });
+  t.equal(await runInstall(['--system', '--user', 'ci', '--role-arn', ARN], safe), 0, 'root\'s node and CLI: installed');
+  t.equal(safe.err, '', 'without a note');
+});

@@ -44,7 +44,7 @@ t.test('--dry-run shows every file and command and changes nothing', async (t) =
 t.test('refusals: not root, no user to run as, a failing command', async (t) => {
   const user = root({ uid: 1000 });
   t.equal(await runInstall(['--link-local', '--role-arn', ARN], user), 1, 'exit 1 without root');
-  t.match(user.err, /must run as root \(fix: sudo "\$\(command -v imdsd\)" install --link-local --profile NAME\)/, 'says to use sudo');
+  t.match(user.err, /must run as root \(fix: sudo imdsd install --link-local --profile NAME, with an imdsd only root can change: sudo npm install -g imdsd\)/, 'says to use sudo');
   const noUser = root({ env: { PATH: '/usr/bin' } });
   t.equal(await runInstall(['--link-local', '--role-arn', ARN], noUser), 78, 'root without SUDO_USER or --user: exit 78');
   t.match(noUser.err, /needs the account the service runs as/, 'never runs the daemon as root');
@@ -89,4 +89,18 @@ t.test('notes and failures name what to look at on each platform', async (t) => 
   const mac = fakeServiceIo({ platform: 'darwin', uid: 0, results: { 'launchctl bootstrap system /Library/LaunchDaemons/dev.imdsd.link-local.plist': { code: 5, stderr: 'Bootstrap failed: 5' } } });
   t.equal(await runInstall(['--link-local', '--role-arn', ARN], mac), 1, 'a failing bootstrap: exit 1');
   t.match(mac.err, /Bootstrap failed: 5.*\(fix: check \/var\/log\/imdsd-link-local\.log\)/, 'points at the LaunchDaemon\'s log');
+});
+
+t.test('issue 18: with nft, install writes the rule and uninstall deletes the table', async (t) => {
+  const files = { ...BUILT, '/usr/sbin/nft': '' };
+  const io = root({ files });
+  t.equal(await runInstall(['--link-local', '--role-arn', ARN, '--allow-uid', '1005'], io), 0, `exit 0 (${io.err})`);
+  t.match(io.files.get(LINUX_UNIT_PATHS[0] ?? '')?.content, /^ExecStart=\/usr\/sbin\/nft ".*meta skuid != \{ \\"dev\\", 1005 \} reject with tcp reset"$/m, 'the rule for the sudo user and --allow-uid');
+  t.notMatch(io.err, 'nft is not installed', 'no note');
+  const gone = root({ files });
+  t.equal(await runUninstall(['--link-local'], gone), 0, `uninstall: exit 0 (${gone.err})`);
+  t.ok(gone.events.includes('run /usr/sbin/nft delete table inet imdsd_link_local'), 'deletes the table');
+  const without = root();
+  t.equal(await runInstall(['--link-local', '--role-arn', ARN], without), 0, 'without nft: still installed');
+  t.match(without.err, /^imdsd: note: nft is not installed .*the daemon's own uid check still applies/m, 'one line saying so');
 });

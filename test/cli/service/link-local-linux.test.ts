@@ -4,12 +4,13 @@
  * `systemd-analyze verify` (npm run build first: verify needs the ExecStart binary).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { runInstall } from '../../../src/cli/service/install.js';
 import { linkLocalService, linuxInstallCommands, linuxStopCommands, LINUX_UNIT_PATHS, withLinkLocalPort } from '../../../src/cli/service/link-local-linux.js';
+import { nftRuleset } from '../../../src/cli/service/link-local-firewall.js';
 import { PACKAGE } from '../../../src/cli/service/package-paths.js';
 import { fakeServiceIo } from '../../support/fake-service-io.js';
 
@@ -98,4 +99,43 @@ t.test('commands: enable all three, start afresh; uninstall removes the address 
 
 t.test('a system unit template that no longer matches is a loud error', async (t) => {
   t.throws(() => linkLocalService('[Service]\nExecStart=x\n'), /no longer matches/, 'not a silently wrong unit');
+});
+
+/** `--print` on a machine where nft is at /usr/sbin/nft (fake files), the address unit. */
+async function addressWithNft(args: string[], files: Record<string, string> = { '/usr/sbin/nft': '' }): Promise<{ unit: string; err: string }> {
+  const io = fakeServiceIo({ platform: 'linux', uid: 1000, env: { PATH: '/usr/bin:/bin' }, files });
+  t.equal(await runInstall(['--link-local', '--print', '--platform', 'linux', '--role-arn', ARN, ...args], io), 0, `exit 0 (${io.err})`);
+  return { unit: splitPrinted(io.out).get(LINUX_UNIT_PATHS[0] ?? '') ?? '', err: io.err };
+}
+
+t.test('issue 18: the address unit loads the kernel rule first, for User= and --allow-uid, and removes it on stop', async (t) => {
+  const { unit } = await addressWithNft(['--user', 'dev', '--allow-uid', '1005']);
+  const starts = unit.split('\n').filter((line) => line.startsWith('ExecStart='));
+  t.equal(starts.length, 3, 'three ExecStart=: nft, then the two addresses');
+  t.equal(starts[0], `ExecStart=/usr/sbin/nft "${nftRuleset(['\\"dev\\"', '1005'])}"`, 'nft first, by absolute path, allowing dev and uid 1005');
+  t.match(starts[1], /^ExecStart=ip -4 addr replace/, 'then the address');
+  t.match(unit, /^ExecStop=-\/usr\/sbin\/nft delete table inet imdsd_link_local$/m, 'stop deletes the table');
+  const stops = unit.split('\n').filter((line) => line.startsWith('ExecStop='));
+  t.match(stops.pop(), /nft delete table/, 'after the addresses are gone');
+  const { unit: bare } = await addressWithNft(['--user', 'dev'], {});
+  t.notMatch(bare, /nft "/, 'without nft: no rule');
+  t.match(bare, /^# No nftables rule: nft was not installed/m, 'and the unit says so');
+  const dry = fakeServiceIo({ platform: 'linux', uid: 1000, env: { PATH: '/usr/bin:/bin' } });
+  t.equal(await runInstall(['--link-local', '--dry-run', '--platform', 'linux', '--role-arn', ARN, '--user', 'dev'], dry), 0, '--dry-run: exit 0');
+  t.match(dry.err, /^imdsd: note: nft is not installed \(looked in .*\): no kernel rule will back the peer check[^\n]*\n$/, 'a plan says so in one line');
+});
+
+t.test('issue 18: systemd-analyze verify accepts the address unit with the rule', { skip: !existsSync('/usr/sbin/nft') && 'nft not installed (apt-get install nftables)' }, async (t) => {
+  const { unit } = await addressWithNft(['--user', 'daemon', '--allow-uid', '1005']);
+  const dir = mkdtempSync(join(tmpdir(), 'imdsd-ll-nft-'));
+  const file = join(dir, 'imdsd-link-local-address.service');
+  writeFileSync(file, unit);
+  const result = spawnSync('systemd-analyze', ['verify', file], { encoding: 'utf8', env: { ...process.env, SYSTEMD_LOG_COLOR: '0' } });
+  t.equal(result.status, 0, `verify exits 0: ${result.stdout}${result.stderr}`);
+  t.same(`${result.stdout}${result.stderr}`.split('\n').filter((line) => line.includes('imdsd-link-local')), [], 'no warning about it');
+});
+
+t.test('issue 18: uninstall deletes the table too, where nft is', async (t) => {
+  t.same(linuxStopCommands('/usr/sbin/nft').map((c) => [c.cmd, ...c.args].join(' ')).slice(-1), ['/usr/sbin/nft delete table inet imdsd_link_local'], 'last');
+  t.ok(linuxStopCommands('/usr/sbin/nft').at(-1)?.mayFail, 'a table already gone is fine');
 });
