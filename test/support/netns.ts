@@ -8,6 +8,7 @@ import { execFile, execFileSync, spawn } from 'node:child_process';
 import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from './daemon-process.js';
+import { signalGroup } from './signal.js';
 import type { Account, ChildPlan } from './link-local/clients.js';
 
 export const NETNS_CHILD = join(REPO_ROOT, 'dist', 'test', 'support', 'link-local', 'netns-child.js');
@@ -73,7 +74,7 @@ export function runInNetns(plan: ChildPlan, timeoutMs: number): { done: Promise<
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => { err += chunk; });
   const stop = (): void => {
     if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
-      try { process.kill(-child.pid, 'SIGKILL'); } catch { /* already gone */ }
+      try { signalGroup(child.pid, 'SIGKILL'); } catch { /* already gone */ }
     }
   };
   const timer = setTimeout(stop, timeoutMs);
