@@ -12,7 +12,11 @@ t.test('the system clock runs timers and cancels them', async (t) => {
   let fired = false;
   const cancel = systemClock.setTimer(() => (fired = true), 5);
   cancel();
-  await new Promise((resolve) => setTimeout(resolve, 20));
+  // Timers fire in the order they fall due: once a later one has fired, the cancelled one
+  // would have. The keep-alive below is a handle, not a wait.
+  const keepAliveForLater = setTimeout(() => undefined, 10_000);
+  await new Promise<void>((resolve) => systemClock.setTimer(resolve, 10));
+  clearTimeout(keepAliveForLater);
   t.notOk(fired, 'a cancelled timer does not fire');
   // systemClock timers never keep the process alive; this test's own timer does.
   const keepAlive = setTimeout(() => undefined, 1_000);

@@ -5,21 +5,17 @@ import { pino } from 'pino';
 import t from 'tap';
 import type { ExpiryNotice } from '../../src/daemon/expiry-warning.js';
 import { createNotifier } from '../../src/daemon/notifiers.js';
+import { waitUntil } from '../support/wait-until.js';
 
 const NOTICE: ExpiryNotice = {
   role: 'dev', expiresAtMs: Date.UTC(2026, 10, 21, 12, 0, 0), leftSec: 540, code: 'IMDSD_ERR_STS_UNAVAILABLE',
   message: 'imdsd: the dev credential expires in 9 min and refreshing fails: STS could not be reached', hint: 'check the network',
 };
 
+/** The hook's whole line, once it is written; '' if none comes within 10 s. */
 async function waitForFile(path: string): Promise<string> {
-  for (let i = 0; i < 100; i++) {
-    if (existsSync(path)) {
-      const text = readFileSync(path, 'utf8');
-      if (text.endsWith('\n')) return text;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  return '';
+  const whole = (): boolean => existsSync(path) && readFileSync(path, 'utf8').endsWith('\n');
+  return await waitUntil(whole, 10_000) ? readFileSync(path, 'utf8') : '';
 }
 
 /** A fake notify-send/osascript on PATH that records its arguments. */
@@ -77,6 +73,6 @@ t.test('no desktop, no hook, or a platform without notifications: nothing runs, 
   const lines: string[] = [];
   const logging = pino({ level: 'debug' }, { write: (line: string) => void lines.push(line) });
   createNotifier({ platform: 'linux', desktop: false, logger: logging, env: process.env, hook: 'exit 3' })(NOTICE);
-  for (let i = 0; i < 50 && !lines.some((line) => line.includes('hook-failed')); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+  await waitUntil(() => lines.some((line) => line.includes('hook-failed')), 10_000);
   t.ok(lines.some((line) => line.includes('"event":"hook-failed"') && line.includes('"exitCode":3')), 'a failing hook is logged');
 });

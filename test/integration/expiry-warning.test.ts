@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { CLI, cleanEnv, startDaemonProcess } from '../support/daemon-process.js';
+import { waitUntil } from '../support/wait-until.js';
 import { DEFAULT_ROLE_ARN, DEFAULT_USER, startStsServer } from '../support/sts-server.js';
 
 t.test('a failing refresh near expiry runs --on-expiry-warning and logs it', async (t) => {
@@ -22,6 +23,6 @@ t.test('a failing refresh near expiry runs --on-expiry-warning and logs it', asy
   const warning = await daemon.waitFor((line) => line.event === 'expiry-warning');
   t.equal(warning.level, 'warn', 'a warn line');
   t.equal(warning.code, 'IMDSD_ERR_STS_UNAVAILABLE', 'naming the failure');
-  for (let i = 0; i < 100 && !existsSync(out); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+  t.ok(await waitUntil(() => existsSync(out), 10_000), 'the hook wrote its file');
   t.equal(readFileSync(out, 'utf8'), 'dev IMDSD_ERR_STS_UNAVAILABLE\n', 'the hook ran once with the notice');
 });

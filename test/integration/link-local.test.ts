@@ -16,14 +16,14 @@ import { locateClient, type ClientName } from '../support/interop-clients.js';
 import { ASSUMED_ROLE_PREFIX } from '../support/interop-fixture.js';
 import { describeRun, type ClientRun } from '../support/interop-run.js';
 import { ACTIVATE, RUBY, SESSION_NAME, SETPRIV } from '../support/link-local/clients.js';
-import { buildGoClient, GOPATH, localAccount, removeRunDirectory, RUBY_CLIENT, runDirectory, runInNetns, type ChildEvent } from '../support/netns.js';
+import { buildGoClient, checkoutUnreachable, GOPATH, localAccount, removeRunDirectory, RUBY_CLIENT, runDirectory, runInNetns, type ChildEvent } from '../support/netns.js';
 import { reportMissingTool } from '../support/required-tools.js';
 import type { StsCall } from '../support/sts-server.js';
 
 const EXPECTED_ARN = `${ASSUMED_ROLE_PREFIX}${SESSION_NAME}`;
 const isRoot = process.getuid?.() === 0;
 const skip = process.platform !== 'linux' ? 'network namespaces and /proc peer uids are Linux only'
-  : !isRoot ? 'not root: cannot create a network namespace, users, or bind port 80' : false;
+  : !isRoot ? 'not root: cannot create a network namespace, users, or bind port 80' : checkoutUnreachable() ?? false;
 
 /** Infrastructure the whole file needs; a missing piece fails under IMDSD_REQUIRE_CLIENTS. */
 const INFRA: ReadonlyArray<readonly [string, string]> = [

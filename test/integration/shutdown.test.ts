@@ -7,6 +7,8 @@ import { connect, type Socket } from 'node:net';
 import t from 'tap';
 import { cleanEnv, startDaemonProcess } from '../support/daemon-process.js';
 import { DEFAULT_ROLE_ARN, DEFAULT_USER, startStsServer } from '../support/sts-server.js';
+import { serverUnreadBytes } from '../support/tcp-queue.js';
+import { waitUntil } from '../support/wait-until.js';
 
 function openSocket(port: number): Promise<Socket> {
   return new Promise((resolve, reject) => {
@@ -36,15 +38,17 @@ t.test('SIGTERM finishes a request in flight, refuses new connections, and exits
   const socket = await openSocket(daemon.port);
   const reply = readAll(socket);
   socket.write('PUT /latest/api/token HTTP/1.1\r\nHost: 127.0.0.1\r\n');
-  await new Promise((resolve) => setTimeout(resolve, 100));
+  // In flight: the daemon has accepted the connection and read the partial request (the
+  // kernel holds none of its bytes unread).
+  const read = await waitUntil(() => socket.writableLength === 0 && serverUnreadBytes(daemon.port, socket.localPort ?? 0) === 0, 10_000);
+  t.ok(read, 'the daemon has read the first half of the request');
   daemon.child.kill('SIGTERM');
   await daemon.waitFor((line) => line.event === 'shutdown');
-  await new Promise((resolve) => setTimeout(resolve, 200));
-  const refused = await openSocket(daemon.port).then((late) => {
+  const refusedNew = (): Promise<boolean> => openSocket(daemon.port).then((late) => {
     late.destroy();
     return false;
   }, () => true);
-  t.ok(refused, 'a new connection is refused once shutdown began');
+  t.ok(await waitUntil(refusedNew, 10_000), 'a new connection is refused once shutdown began');
   socket.write('X-aws-ec2-metadata-token-ttl-seconds: 60\r\nConnection: close\r\n\r\n');
   const text = await reply;
   t.match(text, /^HTTP\/1\.1 200 /, 'the request in flight got its answer');

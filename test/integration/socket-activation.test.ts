@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import { cleanEnv, runCli, type DaemonProcess } from '../support/daemon-process.js';
+import { waitUntil } from '../support/wait-until.js';
 import { freePort } from '../support/free-port.js';
 import { fetchCredential } from '../support/imds-poller.js';
 import { reportMissingTool } from '../support/required-tools.js';
@@ -44,9 +45,7 @@ function activated(listen: readonly string[], vars: Record<string, string>, args
 
 /** systemd-socket-activate prints one "Listening on … as N." line per socket before it waits. */
 async function listening(proc: DaemonProcess, count: number): Promise<void> {
-  for (let i = 0; i < 100 && (proc.stderr().match(/Listening on /g) ?? []).length < count; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  await waitUntil(() => (proc.stderr().match(/Listening on /g) ?? []).length >= count, 10_000);
 }
 
 function oneLine(t: Test, stderr: string, pattern: RegExp, what: string): void {

@@ -4,16 +4,21 @@
  * (or IMDSD_CLI) and the local SigV4-verifying STS. It measures what clients see when the
  * daemon is killed or restarted, and prints the figures as comments. Without root or
  * systemd the file says why and skips, unless IMDSD_REQUIRE_CLIENTS=1 (CI), where that
- * is a failure.
+ * is a failure. From a checkout under /tmp (hidden from the unit by PrivateTmp=yes) the
+ * fixture exposes the checkout at a path the unit sees (service-fixture.ts).
+ *
+ * No step sleeps: each waits for what it needs (a served poll, a unit property), and the
+ * times it measures are comments, never assertions (issue 19).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import { runSdkClient, type SdkClientOutcome } from '../support/sdk-client-run.js';
-import { runImdsd } from '../support/cli-under-test.js';
-import { startPoller, summarize, waitServed } from '../support/imds-poller.js';
-import { BROKEN_PROFILE, PROFILE, ROLE, serviceFixture, type ServiceFixture } from '../support/service-fixture.js';
+import { CLI_UNDER_TEST, runImdsd } from '../support/cli-under-test.js';
+import { fetchCredential, startPoller, summarize, waitServed } from '../support/imds-poller.js';
+import { BROKEN_PROFILE, PROFILE, ROLE, serviceFixture, unexposable, type ServiceFixture } from '../support/service-fixture.js';
+import { refusalFor, signalChecked } from '../support/signal.js';
 import { DEFAULT_ROLE_ARN } from '../support/sts-server.js';
 import { systemctl, unitProperty, waitProperty } from '../support/systemctl.js';
 import { reportMissingTool } from '../support/required-tools.js';
@@ -21,8 +26,6 @@ import { startUserManager } from '../support/user-manager.js';
 
 const SERVICE = 'imdsd.service';
 const SOCKET = 'imdsd.socket';
-/** Clients must have credentials again this soon after a crash. */
-const RECOVERY_BUDGET_MS = 2_000;
 const RESTARTS = 10;
 
 function sdkClient(fixture: ServiceFixture): Promise<SdkClientOutcome> {
@@ -33,15 +36,26 @@ function sdkClient(fixture: ServiceFixture): Promise<SdkClientOutcome> {
   return runSdkClient(env);
 }
 
-function mainPid(fixture: ServiceFixture): Promise<number> {
-  return unitProperty(fixture.manager.env, SERVICE, 'MainPID').then(Number);
+/**
+ * The service's main pid, or undefined after failing `t` with the unit's state: MainPID
+ * is 0 when the unit is dead, and a 0 must never reach a kill (it is the caller's own
+ * process group).
+ */
+async function mainPid(t: Test, fixture: ServiceFixture): Promise<number | undefined> {
+  const pid = Number(await unitProperty(fixture.manager.env, SERVICE, 'MainPID'));
+  if (refusalFor(pid) === undefined) return pid;
+  const state = await Promise.all(['ActiveState', 'SubState', 'Result', 'NRestarts', 'ExecMainStatus', 'ExecStart']
+    .map(async (name) => `${name}=${await unitProperty(fixture.manager.env, SERVICE, name)}`));
+  const status = await fixture.manager.systemctlInside(['status', SERVICE]);
+  t.fail(`${SERVICE} has no main process (MainPID=${pid}): ${state.join(' ')}\n${status.stdout}${status.stderr}`);
+  return undefined;
 }
 
 async function serviceTests(fixture: ServiceFixture): Promise<void> {
   const { env, port } = fixture;
 
   await t.test('imdsd install writes the unit, enables and starts it, and the SDK gets a credential STS accepts', async (t) => {
-    const install = await runImdsd(['install', '--profile', ROLE, '--port', String(port)], env);
+    const install = await fixture.imdsd(['install', '--profile', ROLE, '--port', String(port)]);
     t.equal(install.code, 0, `imdsd install exits 0\n${install.stdout}${install.stderr}`);
     for (const unit of [SERVICE, SOCKET]) {
       t.ok(existsSync(join(fixture.manager.home, '.config', 'systemd', 'user', unit)), `${unit} is in ~/.config/systemd/user`);
@@ -56,11 +70,12 @@ async function serviceTests(fixture: ServiceFixture): Promise<void> {
   });
 
   await t.test('the unit as installed stays active with its hardening applied', async (t) => {
-    const pid = await mainPid(fixture);
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
-    t.equal(await unitProperty(env, SERVICE, 'ActiveState'), 'active', 'still active');
-    t.equal(await unitProperty(env, SERVICE, 'NRestarts'), '0', 'never restarted (no 226/NAMESPACE loop)');
-    t.equal(await mainPid(fixture), pid, 'the same process');
+    const pid = await mainPid(t, fixture);
+    if (pid === undefined) return;
+    t.not(await waitServed(port, ROLE), undefined, 'it serves a credential');
+    t.equal(await unitProperty(env, SERVICE, 'ActiveState'), 'active', 'still active after serving');
+    t.equal(await unitProperty(env, SERVICE, 'NRestarts'), '0', 'never restarted since install (no 226/NAMESPACE loop)');
+    t.equal(await mainPid(t, fixture), pid, 'the same process');
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     t.match(status, /^NoNewPrivs:\s+1$/m, 'NoNewPrivileges= applied');
     t.match(status, /^Seccomp:\s+2$/m, 'a seccomp filter applied (RestrictAddressFamilies=, SystemCallArchitectures=, …)');
@@ -73,7 +88,8 @@ async function serviceTests(fixture: ServiceFixture): Promise<void> {
   });
 
   await t.test('imdsd status and imdsd refresh talk to the service-started daemon', async (t) => {
-    const pid = await mainPid(fixture);
+    const pid = await mainPid(t, fixture);
+    if (pid === undefined) return;
     const status = await runImdsd(['status'], fixture.manager.env);
     t.equal(status.code, 0, `imdsd status exits 0 (every role holds a credential)\n${status.stderr}`);
     t.match(status.stdout, new RegExp(`pid ${pid},`), 'it reports the service\'s main pid');
@@ -86,13 +102,14 @@ async function serviceTests(fixture: ServiceFixture): Promise<void> {
       'imdsd doctor finds the daemon among the holders of the socket systemd passed');
   });
 
-  await t.test(`after kill -9 systemd restarts the daemon and clients get credentials within ${RECOVERY_BUDGET_MS} ms`, async (t) => {
-    const pid = await mainPid(fixture);
+  await t.test('after kill -9 systemd restarts the daemon and clients get credentials again, none turned away', async (t) => {
+    const pid = await mainPid(t, fixture);
+    if (pid === undefined) return;
     const poller = startPoller(port, ROLE);
     t.teardown(() => poller.stop());
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    t.not(await poller.servedSince(0), undefined, 'the poller is served before the kill');
     const killedAtMs = Date.now();
-    process.kill(pid, 'SIGKILL');
+    signalChecked(pid, 'SIGKILL');
     const newPid = await waitProperty(env, SERVICE, 'MainPID', (value) => value !== '0' && value !== String(pid));
     t.not(newPid, String(pid), 'systemd started a new process');
     const recovered = await waitServed(port, ROLE);
@@ -102,7 +119,6 @@ async function serviceTests(fixture: ServiceFixture): Promise<void> {
     const during = summarize(attempts.filter((attempt) => attempt.startedAtMs >= killedAtMs));
     t.comment(`kill -9: credentials served again ${recoveryMs} ms after the kill; ${during.failed} of ${during.total} polls (every 50 ms) failed${during.failed > 0 ? `: ${during.reasons}` : ''}`);
     t.not(recovered, undefined, 'credentials are served again');
-    t.ok(recoveryMs < RECOVERY_BUDGET_MS, `within ${RECOVERY_BUDGET_MS} ms (took ${recoveryMs} ms)`);
     t.equal(during.turnedAway, 0, `no poll was refused: imdsd.socket kept the port, the kernel queued them (${during.reasons})`);
   });
 
@@ -111,7 +127,8 @@ async function serviceTests(fixture: ServiceFixture): Promise<void> {
     t.teardown(() => poller.stop());
     const restartMs: number[] = [];
     for (let i = 0; i < RESTARTS; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      // Each restart hits a service the poller has been served by since the last one.
+      t.not(await poller.servedSince(restartMs.length === 0 ? 0 : Date.now()), undefined, `polled and served before restart ${i + 1}`);
       const at = Date.now();
       const restart = await systemctl(env, ['restart', SERVICE]);
       t.equal(restart.code, 0, `restart ${i + 1} succeeds ${restart.stderr}`);
@@ -129,10 +146,10 @@ async function serviceTests(fixture: ServiceFixture): Promise<void> {
     await systemctl(env, ['restart', SERVICE]);
     t.equal(await waitProperty(env, SERVICE, 'ActiveState', (value) => value === 'failed'), 'failed', 'the unit fails');
     t.equal(await unitProperty(env, SERVICE, 'ExecMainStatus'), '78', 'with exit 78');
-    const restarts = await unitProperty(env, SERVICE, 'NRestarts');
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
-    t.equal(await unitProperty(env, SERVICE, 'NRestarts'), restarts, 'no restart in the next 1.5 s (RestartSec is 100 ms)');
-    t.equal(await unitProperty(env, SERVICE, 'ActiveState'), 'failed', 'and it stays failed');
+    // A restart systemd had scheduled would show as activating/auto-restart; failed/failed
+    // is the state it reaches only when RestartPreventExitStatus= ruled the restart out.
+    t.equal(await unitProperty(env, SERVICE, 'SubState'), 'failed', 'SubState failed, not auto-restart: no restart is scheduled');
+    t.equal(await unitProperty(env, SERVICE, 'Result'), 'exit-code', 'the result is the exit code');
     const status = await fixture.manager.systemctlInside(['status', SERVICE]);
     t.match(status.stdout, /imdsd: .*profile dev: role_arn is missing.*\(fix: /, `systemctl --user status imdsd shows the one-line reason\n${status.stdout}`);
     writeFileSync(fixture.configFile, PROFILE, { mode: 0o600 });
@@ -142,21 +159,26 @@ async function serviceTests(fixture: ServiceFixture): Promise<void> {
   });
 
   await t.test('imdsd uninstall stops and removes everything; a second uninstall has nothing to remove', async (t) => {
-    const uninstall = await runImdsd(['uninstall'], env);
+    const uninstall = await fixture.imdsd(['uninstall']);
     t.equal(uninstall.code, 0, `imdsd uninstall exits 0\n${uninstall.stderr}`);
     for (const unit of [SERVICE, SOCKET]) {
       t.notOk(existsSync(join(fixture.manager.home, '.config', 'systemd', 'user', unit)), `${unit} is removed`);
       t.not((await systemctl(env, ['is-active', unit])).stdout.trim(), 'active', `${unit} is not running`);
     }
     t.equal((await systemctl(env, ['list-unit-files', 'imdsd*', '--no-legend'])).stdout.trim(), '', 'systemd knows no imdsd unit file');
-    t.equal(await waitServed(port, ROLE, 500), undefined, 'the port serves nothing');
-    const again = await runImdsd(['uninstall'], env);
+    t.not(await fetchCredential(port, ROLE), undefined, 'the port serves nothing');
+    const again = await fixture.imdsd(['uninstall']);
     t.equal(again.code, 0, 'a second uninstall exits 0');
     t.match(again.stdout, /not installed .*nothing to do/, `and says there is nothing to remove: ${again.stdout}`);
   });
 }
 
 async function main(t: Test): Promise<void> {
+  const cannot = unexposable();
+  if (cannot !== undefined) {
+    t.skip(`skipped: ${cannot}`, () => {});
+    return;
+  }
   const started = await startUserManager();
   if (!started.ok) {
     reportMissingTool(t, `no systemd user manager here: ${started.reason}`);
@@ -165,7 +187,8 @@ async function main(t: Test): Promise<void> {
   t.teardown(() => started.manager.stop());
   const fixture = await serviceFixture(started.manager);
   t.teardown(() => fixture.close());
-  t.teardown(() => runImdsd(['uninstall'], fixture.env));
+  t.teardown(() => fixture.imdsd(['uninstall']));
+  if (fixture.cli !== CLI_UNDER_TEST) t.comment(`${CLI_UNDER_TEST} is under /tmp or /var/tmp, hidden by PrivateTmp=yes: the service runs ${fixture.cli}, the checkout bind-mounted read-only in the manager's namespace`);
   await serviceTests(fixture);
 }
 

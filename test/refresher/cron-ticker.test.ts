@@ -51,10 +51,11 @@ t.test('cronTicker ticks on the real clock and its stop function removes the tas
   let timer: NodeJS.Timeout | undefined;
   const outcome = await Promise.race([
     ticked.then(() => 'tick'),
-    new Promise<string>((resolve) => (timer = setTimeout(resolve, 1_500, 'no tick'))),
+    // A bound on the wait, not a latency figure: the every-second pattern is asserted above.
+    new Promise<string>((resolve) => (timer = setTimeout(resolve, 10_000, 'no tick'))),
   ]);
   clearTimeout(timer);
-  t.equal(outcome, 'tick', 'the first tick comes within 1.5 s');
+  t.equal(outcome, 'tick', 'the task ticks');
 
   stop();
   const afterStop = ticks;

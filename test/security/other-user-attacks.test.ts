@@ -30,7 +30,7 @@ import { ATTACK_CHILD, ATTACKER, PYTHON, runAttackNamespace, type AttackEvent, t
 import { CLASSES, OWNER_TARGETS_OF, type AttackPlan, type ClassId, type Group } from '../support/attack-plan.js';
 import { CLI } from '../support/daemon-process.js';
 import type { Account } from '../support/link-local/clients.js';
-import { localAccount, removeRunDirectory, runDirectory } from '../support/netns.js';
+import { checkoutUnreachable, localAccount, removeRunDirectory, runDirectory } from '../support/netns.js';
 import { reportMissingTool } from '../support/required-tools.js';
 
 const OWNER = 'imdsd-owner';
@@ -43,7 +43,7 @@ const MODES = [{ name: 'native lookup present', noNative: false }, { name: 'IMDS
 
 const isRoot = process.getuid?.() === 0;
 const skip = process.platform !== 'linux' ? 'peer uids, SO_BINDTODEVICE and network namespaces are Linux only'
-  : !isRoot ? 'not root: cannot create two users or a network namespace' : false;
+  : !isRoot ? 'not root: cannot create two users or a network namespace' : checkoutUnreachable() ?? false;
 
 const INFRA: ReadonlyArray<readonly [string, string]> = [
   ['/usr/bin/unshare', 'apt-get install util-linux'], ['/usr/bin/setpriv', 'apt-get install util-linux'],

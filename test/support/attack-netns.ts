@@ -22,6 +22,7 @@ import { REPO_ROOT, runCli, type DaemonProcess, type LogLine } from './daemon-pr
 import { classAttempts, fuzzTargets, heldConnections, HOST_V6, ownerTargets, ZONE_ATTACKER, ZONE_DEVICE, ZONE_OWNER, type AttackPlan, type Ports } from './attack-plan.js';
 import { SETPRIV, type Account } from './link-local/clients.js';
 import { DEFAULT_ROLE_ARN, DEFAULT_USER, startStsServer } from './sts-server.js';
+import { signalGroup } from './signal.js';
 
 export const ATTACK_CHILD = join(REPO_ROOT, 'dist', 'test', 'support', 'attack-netns.js');
 export const ATTACKER = join(REPO_ROOT, 'test', 'support', 'attacker.py');
@@ -48,7 +49,7 @@ export function runAttackNamespace(plan: AttackPlan, timeoutMs: number): { done:
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => { err += chunk; });
   const stop = (): void => {
     if (child.exitCode === null && child.signalCode === null && child.pid !== undefined && child.pid > 1) {
-      try { process.kill(-child.pid, 'SIGKILL'); } catch { /* already gone */ }
+      try { signalGroup(child.pid, 'SIGKILL'); } catch { /* already gone */ }
     }
   };
   const timer = setTimeout(stop, timeoutMs);

@@ -9,6 +9,7 @@
 import { existsSync, readFileSync, readdirSync, rmdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import { signalChecked } from './signal.js';
 
 const CGROUP_ROOT = '/sys/fs/cgroup';
 
@@ -74,7 +75,7 @@ export function cgroupSandbox(id: string, mounts = cgroupMounts()): CgroupSandbo
       for (let round = 0; round < 40 && pids().length > 0; round++) {
         for (const pid of pids()) {
           try {
-            process.kill(pid, 'SIGKILL');
+            signalChecked(pid, 'SIGKILL');
           } catch {
             // Exited meanwhile.
           }

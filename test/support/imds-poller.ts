@@ -3,6 +3,7 @@
  * GET), each on a new connection as the AWS SDKs' IMDS providers do, and keeps every
  * outcome with its time: what a restart or a crash costs clients, measured.
  */
+import { EventEmitter } from 'node:events';
 import { request as httpRequest } from 'node:http';
 
 export interface Attempt {
@@ -15,6 +16,11 @@ export interface Attempt {
 
 export interface Poller {
   readonly attempts: readonly Attempt[];
+  /**
+   * Resolves with the first served attempt that started at or after `sinceMs`, once it has
+   * ended; undefined if none comes within `timeoutMs` (the wait's bound, not a pause).
+   */
+  servedSince(sinceMs: number, timeoutMs?: number): Promise<Attempt | undefined>;
   /** Stops polling and waits for the attempt in flight. */
   stop(): Promise<readonly Attempt[]>;
 }
@@ -59,6 +65,7 @@ export async function fetchCredential(port: number, role: string, options: Fetch
 
 export function startPoller(port: number, role: string, intervalMs = 50): Poller {
   const attempts: Attempt[] = [];
+  const added = new EventEmitter();
   let running = true;
   const loop = (async () => {
     while (running) {
@@ -66,11 +73,26 @@ export function startPoller(port: number, role: string, intervalMs = 50): Poller
       const error = await fetchCredential(port, role);
       const endedAtMs = Date.now();
       attempts.push(error === undefined ? { startedAtMs, endedAtMs, ok: true } : { startedAtMs, endedAtMs, ok: false, error });
+      added.emit('attempt');
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, startedAtMs + intervalMs - Date.now())));
     }
   })();
+  const servedSince = (sinceMs: number, timeoutMs = 10_000): Promise<Attempt | undefined> => new Promise((resolve) => {
+    const find = (): Attempt | undefined => attempts.find((attempt) => attempt.ok && attempt.startedAtMs >= sinceMs);
+    const check = (): void => {
+      const found = find();
+      if (found === undefined && running) return;
+      clearTimeout(timer);
+      added.off('attempt', check);
+      resolve(found);
+    };
+    const timer = setTimeout(() => { added.off('attempt', check); resolve(find()); }, timeoutMs);
+    added.on('attempt', check);
+    check();
+  });
   return {
     attempts,
+    servedSince,
     async stop() {
       running = false;
       await loop;

@@ -5,9 +5,10 @@
  * disappears when the child exits. Needs root and Linux.
  */
 import { execFile, execFileSync, spawn } from 'node:child_process';
-import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { REPO_ROOT } from './daemon-process.js';
+import { signalGroup } from './signal.js';
 import type { Account, ChildPlan } from './link-local/clients.js';
 
 export const NETNS_CHILD = join(REPO_ROOT, 'dist', 'test', 'support', 'link-local', 'netns-child.js');
@@ -26,6 +27,20 @@ export function runDirectory(): string {
   const dir = mkdtempSync('/var/tmp/imdsd-link-local-');
   chmodSync(dir, 0o755);
   return dir;
+}
+
+/**
+ * Why another local user cannot run this checkout, if it cannot: the accounts run its
+ * dist/ as themselves, so every directory above it must let others through (a clone in a
+ * 0700 `mktemp -d` directory under /tmp does not).
+ */
+export function checkoutUnreachable(root: string = REPO_ROOT): string | undefined {
+  for (let dir = root; ; dir = dirname(dir)) {
+    if ((statSync(dir).mode & 0o001) === 0) {
+      return `another local user cannot reach the checkout ${root}: ${dir} is not searchable by others (chmod o+x ${dir}, or clone elsewhere)`;
+    }
+    if (dirname(dir) === dir) return undefined;
+  }
 }
 
 /** Creates `name` once (a fixed name, reused by later runs) and gives it an empty home in `base`. */
@@ -73,7 +88,7 @@ export function runInNetns(plan: ChildPlan, timeoutMs: number): { done: Promise<
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => { err += chunk; });
   const stop = (): void => {
     if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
-      try { process.kill(-child.pid, 'SIGKILL'); } catch { /* already gone */ }
+      try { signalGroup(child.pid, 'SIGKILL'); } catch { /* already gone */ }
     }
   };
   const timer = setTimeout(stop, timeoutMs);

@@ -91,12 +91,18 @@ export function destroyAll(sockets: readonly FloodSocket[]): void {
   for (const entry of sockets) entry.socket.destroy();
 }
 
-/** Resolves once every socket is closed by the server, or after `timeoutMs`. */
+/**
+ * Resolves true at the last socket's 'close', or false if some are still open after
+ * `timeoutMs` (the bound on the wait).
+ */
 export async function allClosed(sockets: readonly FloodSocket[], timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (sockets.every((entry) => entry.closedAtMs !== undefined)) return true;
-    await new Promise((resolve) => setTimeout(resolve, 250));
+  const closes = sockets.map((entry) => (entry.closedAtMs !== undefined ? Promise.resolve()
+    : new Promise<void>((resolve) => entry.socket.once('close', () => resolve()))));
+  let timer: NodeJS.Timeout | undefined;
+  const bound = new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), Math.max(0, timeoutMs)); });
+  try {
+    return await Promise.race([Promise.all(closes).then(() => true), bound]);
+  } finally {
+    clearTimeout(timer);
   }
-  return sockets.every((entry) => entry.closedAtMs !== undefined);
 }

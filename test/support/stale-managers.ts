@@ -7,6 +7,7 @@
 import { readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { cgroupSandbox } from './cgroup-sandbox.js';
+import { isAlive } from './signal.js';
 
 export const MANAGER_DIR_PREFIX = 'imdsd-systemd-';
 const PID_FILE = 'manager.pid';
@@ -22,18 +23,9 @@ export function recordManager(root: string, pid: number): void {
   writeFileSync(join(root, PID_FILE), String(pid));
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 function abandoned(root: string): boolean {
   try {
-    return !alive(Number(readFileSync(join(root, PID_FILE), 'utf8')));
+    return !isAlive(Number(readFileSync(join(root, PID_FILE), 'utf8')));
   } catch {
     return Date.now() - statSync(root).mtimeMs > STARTING_MS;
   }

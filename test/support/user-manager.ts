@@ -12,7 +12,9 @@
  * changes but the cgroup, which stop() removes.
  *
  * The directories live under /dev/shm, not /tmp: the unit's PrivateTmp= hides /tmp and
- * /var/tmp from the service, as it would hide a home directory placed there.
+ * /var/tmp from the service, as it would hide a home directory placed there. A checkout
+ * that lives there itself is shown to the manager's units with expose(): a read-only bind
+ * mount under the manager's directory, made in the manager's mount namespace only.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -62,6 +64,14 @@ export interface UserManager {
   readonly env: NodeJS.ProcessEnv;
   /** `systemctl --user …` run inside the namespace, where the journal is (for `status`). */
   systemctlInside(args: readonly string[]): Promise<Ran>;
+  /** Any command run inside the manager's mount namespace, with `env`. */
+  runInside(command: readonly string[], env?: NodeJS.ProcessEnv): Promise<Ran>;
+  /**
+   * Bind-mounts `hostDir` read-only at a new directory under the manager's own (outside
+   * /tmp), in the manager's mount namespace only; resolves with that directory, which the
+   * manager's units see and the host sees empty.
+   */
+  expose(hostDir: string): Promise<string>;
   /** Stops the manager (and with it every unit), kills what is left, removes the directories. */
   stop(): Promise<void>;
 }
@@ -160,7 +170,26 @@ export async function startUserManager(): Promise<ManagerStart> {
   }
   /* c8 ignore next - spawn gives a pid whenever it did not emit 'error' */
   const pid = child.pid ?? -1;
-  const systemctlInside = (args: readonly string[]): Promise<Ran> =>
-    run('nsenter', ['--target', String(pid), '--mount', '--', 'systemctl', '--user', '--no-pager', ...args], env);
-  return { ok: true, manager: { pid, home, env, systemctlInside, stop } };
+  return { ok: true, manager: { pid, home, env, ...namespaceRunners(pid, env, root), stop } };
+}
+
+/** What runs in the manager's mount namespace (nsenter), where its journal and exposed paths are. */
+function namespaceRunners(pid: number, env: NodeJS.ProcessEnv, root: string): Pick<UserManager, 'systemctlInside' | 'runInside' | 'expose'> {
+  const runInside = (command: readonly string[], runEnv: NodeJS.ProcessEnv = env): Promise<Ran> =>
+    run('nsenter', ['--target', String(pid), '--mount', '--', ...command], runEnv);
+  let exposed = 0;
+  const expose = async (hostDir: string): Promise<string> => {
+    exposed += 1;
+    const inside = join(root, `exposed-${exposed}`);
+    mkdirSync(inside, { mode: 0o755 });
+    const script = 'mount --bind "$1" "$2" && mount -o remount,bind,ro "$2"';
+    const mounted = await runInside(['sh', '-c', script, 'expose', hostDir, inside]);
+    if (mounted.code !== 0) throw new Error(`could not bind ${hostDir} at ${inside} in the manager's namespace: ${mounted.stderr}`);
+    return inside;
+  };
+  return {
+    systemctlInside: (args) => runInside(['systemctl', '--user', '--no-pager', ...args]),
+    runInside,
+    expose,
+  };
 }
