@@ -52,6 +52,7 @@ export const ERRORS = {
   IMDSD_ERR_CONTROL_IN_USE: { status: 500, summary: 'another imdsd daemon already owns the control socket' },
   IMDSD_ERR_CONTROL_UNSAFE: { status: 500, summary: 'the control socket directory is not private to this user' },
   IMDSD_ERR_UNSAFE_INSTALL: { status: 500, summary: 'an install as root would run node or the CLI from a place another user can change' },
+  IMDSD_ERR_UNREACHABLE_PATH: { status: 500, summary: 'the service unit would run or read a path its sandbox hides (PrivateTmp) or its User= cannot read' },
   IMDSD_ERR_UNKNOWN_ROLE: { status: 404, summary: 'no such role is configured' },
 } as const satisfies Record<string, ErrorSpec>;
 

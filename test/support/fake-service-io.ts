@@ -3,7 +3,7 @@
  * ordered list of events, keeps written files in memory and answers commands from a
  * script, so install/uninstall tests compare exactly what would have happened.
  */
-import type { PathInfo, RunResult, ServiceIo } from '../../src/cli/service/service-io.js';
+import type { PathInfo, RunResult, ServiceIo, UserIds } from '../../src/cli/service/service-io.js';
 
 export interface FakeFile {
   readonly content: string;
@@ -38,6 +38,8 @@ export interface FakeOptions {
   readonly pathInfo?: Record<string, PathInfo | null>;
   /** realpath answers by path; others resolve to themselves. */
   readonly realpaths?: Record<string, string>;
+  /** Accounts `userIds` knows; without this option the fake has no `userIds` (nobody's access is checked). */
+  readonly users?: Record<string, UserIds>;
   /** Makes writeFile (and mkdir) throw this. */
   readonly writeError?: Error;
 }
@@ -77,6 +79,7 @@ export function fakeServiceIo(options: FakeOptions = {}): FakeServiceIo {
       if (info === null) return undefined;
       return info ?? { uid: 0, gid: 0, mode: 0o40755, symlink: false };
     },
+    ...(options.users === undefined ? {} : { userIds: async (name: string) => options.users?.[name] }),
     async realpath(path) {
       return options.realpaths?.[path] ?? path;
     },

@@ -12,6 +12,7 @@ import { SOCKET_TEMPLATE, SYSTEM_UNIT_TEMPLATE } from './root-units.js';
 import { renderPlist } from './render-plist.js';
 import { listenStreams, renderSocket } from './render-socket.js';
 import { renderUnit } from './render-unit.js';
+import { sandboxProblem, type SandboxProblem } from './sandbox-paths.js';
 import { serviceEnvironment } from './service-env.js';
 import type { ServiceIo } from './service-io.js';
 import { checkSpec } from './service-spec.js';
@@ -25,6 +26,8 @@ export interface Definition {
   readonly warnings: readonly string[];
   /** Linux: the socket unit written beside the service, same directory and mode (none with --port 0). */
   readonly socket: { readonly path: string; readonly content: string } | undefined;
+  /** A path the unit runs or reads that its sandbox hides or its User= cannot read (sandbox-paths.ts). */
+  readonly problem: SandboxProblem | undefined;
 }
 
 export interface DefinitionRequest {
@@ -68,12 +71,13 @@ export async function buildDefinition(request: DefinitionRequest, io: ServiceIo,
   const path = definitionPath(platform, scope, io.env, home);
   if (platform === 'macos') {
     const content = renderPlist(await readTemplate(paths.plistTemplate), spec);
-    return { path, content, mode: DEFINITION_MODE, dirs: [dirname(path), spec.logDir], warnings, socket: undefined };
+    return { path, content, mode: DEFINITION_MODE, dirs: [dirname(path), spec.logDir], warnings, socket: undefined, problem: undefined };
   }
   const streams = listenStreams(request.roles);
   // A system unit is loaded by root: its text is the built-in one, never a file (issue 18).
   const template = scope === 'system' ? SYSTEM_UNIT_TEMPLATE : await readTemplate(paths.userUnitTemplate);
   const content = renderUnit(template, spec, streams !== undefined);
   const socket = streams === undefined ? undefined : { path: socketPath(path), content: renderSocket(SOCKET_TEMPLATE, streams) };
-  return { path, content, mode: DEFINITION_MODE, dirs: [dirname(path)], warnings, socket };
+  const problem = await sandboxProblem(io, content, spec.program);
+  return { path, content, mode: DEFINITION_MODE, dirs: [dirname(path)], warnings, socket, problem };
 }

@@ -38,20 +38,27 @@ export interface UnsafePath {
 }
 
 /**
+ * Each path as given, then as resolved through symlinks, with every directory above it,
+ * each once: the places a service that runs or reads `paths` depends on.
+ */
+export async function pathChains(io: ServiceIo, paths: readonly string[]): Promise<string[]> {
+  const seen = new Set<string>();
+  for (const path of paths) {
+    for (const candidate of [...pathChain(path), ...pathChain(await io.realpath(path))]) seen.add(candidate);
+  }
+  return [...seen];
+}
+
+/**
  * The first path (as given, then as resolved through symlinks) that a user other than root
  * could change, with each directory above it. Paths that do not exist are skipped: the
  * missing CLI has its own message.
  */
 export async function firstUnsafe(io: ServiceIo, paths: readonly string[]): Promise<UnsafePath | undefined> {
-  const seen = new Set<string>();
-  for (const path of paths) {
-    for (const candidate of [...pathChain(path), ...pathChain(await io.realpath(path))]) {
-      if (seen.has(candidate)) continue;
-      seen.add(candidate);
-      const info = await io.pathInfo(candidate);
-      const reason = info === undefined ? undefined : unsafeReason(info);
-      if (reason !== undefined) return { path: candidate, reason };
-    }
+  for (const candidate of await pathChains(io, paths)) {
+    const info = await io.pathInfo(candidate);
+    const reason = info === undefined ? undefined : unsafeReason(info);
+    if (reason !== undefined) return { path: candidate, reason };
   }
   return undefined;
 }

@@ -5,7 +5,7 @@
  */
 import { ImdsdError } from '../../errors.js';
 import { EXIT } from '../../contract/exit-codes.js';
-import { buildDefinition } from './definition.js';
+import { buildDefinition, type Definition } from './definition.js';
 import { LAUNCHD_LABEL, hostPlatform, type Platform } from './locations.js';
 import { PACKAGE, type PackagePaths } from './package-paths.js';
 import { endpointAdvice, guard, printError } from './report.js';
@@ -14,6 +14,7 @@ import { parseInstallArgs, scopeOf, type InstallArgs } from './service-args.js';
 import { installCommands } from './service-commands.js';
 import { checkRootInstall } from './install-safety.js';
 import { installLinkLocal, ROOT_IMDSD } from './link-local-install.js';
+import { refuseProblem, withProblemComment } from './sandbox-paths.js';
 import type { ServiceIo } from './service-io.js';
 import { INSTALL_USAGE } from './service-usage.js';
 
@@ -61,6 +62,14 @@ async function refuseUnsafeRoot(args: InstallArgs, io: ServiceIo, paths: Package
   if (forced !== undefined) io.stderr(`imdsd: note: ${forced}\n`);
 }
 
+/** `--print`: the definition and its socket unit, below the line of what would keep it from starting. */
+function printDefinition(io: ServiceIo, definition: Definition): number {
+  const socket = definition.socket;
+  io.stdout(withProblemComment(definition.problem,
+    socket === undefined ? definition.content : `${definition.content}\n# ==> ${socket.path} <==\n${socket.content}`));
+  return EXIT.OK;
+}
+
 /** Exit code: 0 installed (or printed), 78 bad flags, 1 anything else, with one line why. */
 export function runInstall(argv: string[], io: ServiceIo, paths: PackagePaths = PACKAGE): Promise<number> {
   return guard(io, async () => {
@@ -77,10 +86,8 @@ export function runInstall(argv: string[], io: ServiceIo, paths: PackagePaths = 
     const { scope, user } = scopeOf(args, platform, io.env);
     const definition = await buildDefinition({ platform, scope, user, runArgs: args.runArgs, roles: args.config.roles }, io, paths);
     const socket = definition.socket;
-    if (args.mode === 'print') {
-      io.stdout(socket === undefined ? definition.content : `${definition.content}\n# ==> ${socket.path} <==\n${socket.content}`);
-      return EXIT.OK;
-    }
+    if (args.mode === 'print') return printDefinition(io, definition);
+    refuseProblem(definition.problem);
     for (const warning of definition.warnings) io.stderr(`imdsd: note: ${warning}\n`);
     const commands = installCommands(platform, scope, io.uid, definition.path, socket !== undefined);
     const files = socket === undefined ? [definition] : [definition, socket];

@@ -14,6 +14,7 @@ import type { Platform } from './locations.js';
 import type { PackagePaths } from './package-paths.js';
 import { printError } from './report.js';
 import { describeCommands, failureMessage, runCommands } from './runner.js';
+import { refuseProblem, withProblemComment } from './sandbox-paths.js';
 import { scopeOf, type InstallArgs } from './service-args.js';
 import type { Command } from './service-commands.js';
 import type { ServiceIo } from './service-io.js';
@@ -82,9 +83,10 @@ async function apply(io: ServiceIo, plan: LinkLocalPlan, platform: Platform, pat
 export async function installLinkLocal(args: InstallArgs, platform: Platform, io: ServiceIo, paths: PackagePaths): Promise<number> {
   const plan = await planFor(args, platform, io, paths);
   if (args.mode === 'print') {
-    io.stdout(filesText(plan, false));
+    io.stdout(withProblemComment(plan.problem, filesText(plan, false)));
     return EXIT.OK;
   }
+  refuseProblem(plan.problem);
   for (const warning of plan.warnings) io.stderr(`imdsd: note: ${warning}\n`);
   if (args.mode === 'dry-run') {
     io.stdout(`${filesText(plan, true)}${describeCommands(plan.install)}`);

@@ -22,6 +22,7 @@ import type { PackagePaths } from './package-paths.js';
 import { LINK_LOCAL_ADDRESS_TEMPLATE, LINK_LOCAL_SOCKET_TEMPLATE } from './root-units.js';
 import type { InstallArgs } from './service-args.js';
 import type { Command } from './service-commands.js';
+import type { SandboxProblem } from './sandbox-paths.js';
 import type { ServiceIo } from './service-io.js';
 import { fillTemplate } from './template.js';
 
@@ -42,6 +43,8 @@ export interface LinkLocalPlan {
   readonly files: readonly PlannedFile[];
   readonly install: readonly Command[];
   readonly warnings: readonly string[];
+  /** What would keep the service from starting (sandbox-paths.ts); none on macOS. */
+  readonly problem?: SandboxProblem | undefined;
 }
 
 const HEADER = `# imdsd in link-local mode, written by \`sudo imdsd install --link-local\` to
@@ -130,5 +133,5 @@ export async function linuxLinkLocalPlan(args: InstallArgs, user: string, io: Se
     { path: join(UNIT_DIR, LINK_LOCAL_UNITS.service), content: linkLocalService(definition.content), mode: DEFINITION_MODE },
   ];
   const warnings = nft === undefined ? [...definition.warnings, NO_NFT_NOTE] : definition.warnings;
-  return { files, install: linuxInstallCommands(), warnings };
+  return { files, install: linuxInstallCommands(), warnings, problem: definition.problem };
 }

@@ -12,7 +12,7 @@ export function printError(io: ServiceIo, message: string, hint?: string): void 
 }
 
 /** Errors that are the configuration's fault: exit 78 (EX_CONFIG), nothing written. */
-const CONFIG_CODES: ReadonlySet<string> = new Set(['IMDSD_ERR_CONFIG', 'IMDSD_ERR_UNSAFE_INSTALL']);
+const CONFIG_CODES: ReadonlySet<string> = new Set(['IMDSD_ERR_CONFIG', 'IMDSD_ERR_UNSAFE_INSTALL', 'IMDSD_ERR_UNREACHABLE_PATH']);
 
 /**
  * Runs a command body and turns a configuration error (or an unsafe root install, issue

@@ -24,7 +24,7 @@ const INSTALL_OPTIONS = { ...RUN_OPTIONS, ...COMMON_OPTIONS, user: { type: 'stri
 const UNINSTALL_OPTIONS = { ...COMMON_OPTIONS, 'link-local': { type: 'boolean' } } as const;
 
 /** Run flags naming a file: the service starts elsewhere, so they are made absolute. */
-const PATH_FLAGS = new Set(['config', 'control-socket', 'external-id-file']);
+export const PATH_FLAGS: ReadonlySet<string> = new Set(['config', 'control-socket', 'external-id-file']);
 const SOURCE_FLAGS = ['profile', 'role-arn', 'config'];
 
 export type Mode = 'install' | 'print' | 'dry-run';

@@ -26,6 +26,11 @@ export interface PathInfo {
   readonly symlink: boolean;
 }
 
+export interface UserIds {
+  readonly uid: number;
+  readonly gids: readonly number[];
+}
+
 export interface ServiceIo {
   /** `process.platform` of this machine. */
   readonly platform: NodeJS.Platform;
@@ -50,6 +55,11 @@ export interface ServiceIo {
   realpath(path: string): Promise<string>;
   /** Runs a command without a shell and never rejects: a failure is a non-zero code. */
   run(cmd: string, args: readonly string[]): Promise<RunResult>;
+  /**
+   * The uid and groups of an account, or undefined when there is no such account; absent
+   * (a test's io) means nobody's access is checked. Looked up, not run: no event.
+   */
+  userIds?(name: string): Promise<UserIds | undefined>;
   /** Waits between retries of a command (launchd needs seconds to release a label). */
   sleep(ms: number): Promise<void>;
 }
@@ -94,6 +104,14 @@ export async function replaceFile(path: string, content: string, mode: number): 
   }
 }
 
+/** `id -u NAME` and `id -G NAME`: every source of accounts (NSS), as the service manager sees them. */
+export async function userIds(name: string): Promise<UserIds | undefined> {
+  const [uid, groups] = await Promise.all([runCommand('id', ['-u', name]), runCommand('id', ['-G', name])]);
+  const parsed = Number.parseInt(uid.stdout.trim(), 10);
+  if (uid.code !== 0 || groups.code !== 0 || Number.isNaN(parsed)) return undefined;
+  return { uid: parsed, gids: groups.stdout.trim().split(/\s+/).map(Number).filter((gid) => !Number.isNaN(gid)) };
+}
+
 export function defaultServiceIo(): ServiceIo {
   return {
     platform: process.platform,
@@ -111,6 +129,7 @@ export function defaultServiceIo(): ServiceIo {
     pathInfo,
     realpath: (path) => realpath(path).catch(() => path),
     run: runCommand,
+    userIds,
     sleep: (ms) => delay(ms),
   };
 }

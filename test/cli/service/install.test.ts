@@ -219,3 +219,17 @@ t.test('issue 18: as root, node or the CLI that another user can change is refus
   t.equal(await runInstall(['--system', '--user', 'ci', '--role-arn', ARN], safe), 0, 'root\'s node and CLI: installed');
   t.equal(safe.err, '', 'without a note');
 });
+
+t.test('a package under /tmp: exit 78, one line with the fix, nothing written; --print says it as a comment', async (t) => {
+  const tmp = { ...PACKAGE, root: '/tmp/imdsd', cli: '/tmp/imdsd/dist/src/cli/main.js' };
+  const io = linux({ files: { [tmp.cli]: '' } });
+  t.equal(await runInstall(['--profile', 'dev'], io, tmp), 78, 'exit 78');
+  t.same(io.events, [], 'nothing written or run');
+  t.match(io.err, /^imdsd: imdsd install: \/tmp\/imdsd\/dist\/src\/cli\/main\.js, the imdsd CLI, is under \/tmp or \/var\/tmp.*\(fix: install imdsd with npm install -g, or clone outside \/tmp\)\n$/);
+  const printed = linux({ files: { [tmp.cli]: '' } });
+  t.equal(await runInstall(['--profile', 'dev', '--print'], printed, tmp), 0, '--print exits 0');
+  t.match(printed.out, /^# imdsd: imdsd install: \/tmp\/imdsd\/dist\/src\/cli\/main\.js, the imdsd CLI.*\(fix: .*\)\n# imdsd as a user service/);
+  const linkLocal = fakeServiceIo({ platform: 'linux', uid: 0, homedir: '/root', env: { PATH: '/usr/bin', SUDO_USER: 'dev' }, files: { [tmp.cli]: '' } });
+  t.equal(await runInstall(['--link-local', '--profile', 'dev', '--force'], linkLocal, tmp), 78, 'link-local too');
+  t.match(linkLocal.err, 'PrivateTmp=yes');
+});
