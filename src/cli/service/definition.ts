@@ -7,6 +7,7 @@
 import { dirname } from 'node:path';
 import type { RoleSpec } from '../../config/config.js';
 import { DEFINITION_MODE, definitionPath, launchdLogDir, socketPath, type Platform, type Scope } from './locations.js';
+import { launcherFor } from './bin-link.js';
 import { PACKAGE, readTemplate, type PackagePaths } from './package-paths.js';
 import { SOCKET_TEMPLATE, SYSTEM_UNIT_TEMPLATE } from './root-units.js';
 import { renderPlist } from './render-plist.js';
@@ -50,18 +51,19 @@ export async function buildDefinition(request: DefinitionRequest, io: ServiceIo,
   const { platform, scope, user } = request;
   const home = io.homedir;
   const environment = serviceEnvironment(io.env, io.cwd, scope === 'system' ? undefined : home);
+  const launcher = await launcherFor(io, paths);
   const spec = checkSpec({
     platform,
     scope,
-    program: [node, paths.cli, 'run', ...request.runArgs],
+    program: [node, launcher.path, 'run', ...request.runArgs],
     env: environment.env,
     home,
     logDir: launchdLogDir(home),
     user,
   });
-  const warnings = [...environment.warnings];
+  const warnings = [...environment.warnings, ...(launcher.warning === undefined ? [] : [launcher.warning])];
   if (scope === 'system') {
-    for (const path of [node, paths.cli].filter(unreachable)) {
+    for (const path of [node, launcher.path].filter(unreachable)) {
       warnings.push(`${path} is under a home directory, which User=${String(user)} may not be able to read; install node and imdsd system-wide if the service fails with status 203/EXEC`);
     }
   }

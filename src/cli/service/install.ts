@@ -5,6 +5,7 @@
  */
 import { ImdsdError } from '../../errors.js';
 import { EXIT } from '../../contract/exit-codes.js';
+import { launcherFor } from './bin-link.js';
 import { buildDefinition, type Definition } from './definition.js';
 import { LAUNCHD_LABEL, hostPlatform, type Platform } from './locations.js';
 import { PACKAGE, type PackagePaths } from './package-paths.js';
@@ -58,7 +59,7 @@ async function write(io: ServiceIo, path: string, action: () => Promise<void>): 
  */
 async function refuseUnsafeRoot(args: InstallArgs, io: ServiceIo, paths: PackagePaths): Promise<void> {
   if (args.mode !== 'install' || io.uid !== 0) return;
-  const forced = await checkRootInstall(io, process.execPath, paths.cli, args.force);
+  const forced = await checkRootInstall(io, process.execPath, (await launcherFor(io, paths)).path, args.force);
   if (forced !== undefined) io.stderr(`imdsd: note: ${forced}\n`);
 }
 

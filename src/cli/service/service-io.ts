@@ -40,6 +40,8 @@ export interface ServiceIo {
   readonly uid: number;
   /** Where relative paths given on the command line are resolved from. */
   readonly cwd: string;
+  /** How this CLI was started (`process.argv[1]`), to find npm's bin link; absent in tests' io. */
+  readonly script?: string | undefined;
   stdout(text: string): void;
   stderr(text: string): void;
   /** Replaces `path` with exactly `content` and permission bits `mode`. */
@@ -120,6 +122,7 @@ export function defaultServiceIo(): ServiceIo {
     /* c8 ignore next - process.getuid exists on every POSIX platform these tests run on */
     uid: process.getuid?.() ?? -1,
     cwd: process.cwd(),
+    script: process.argv[1],
     stdout: (text) => { process.stdout.write(text); },
     stderr: (text) => { process.stderr.write(text); },
     writeFile: replaceFile,
