@@ -12,13 +12,14 @@ import { imdsChecks } from './imds-checks.js';
 import { linkLocalChecks } from './link-local-checks.js';
 import { portChecks } from './port-checks.js';
 import { proxyChecks } from './proxy-checks.js';
+import { unitChecks } from './unit-checks.js';
 import { sharedFileChecks } from './shared-file-checks.js';
 import { ssoSessionChecks } from './sso-session-checks.js';
 import { inspect, type DoctorOptions, type Situation } from './situation.js';
 
 const GROUPS: ReadonlyArray<(s: Situation) => Promise<Finding[]>> = [
   daemonChecks, ssoSessionChecks, imdsChecks, envChecks, proxyChecks, sharedFileChecks, cacheChecks, clockChecks, portChecks,
-  linkLocalChecks,
+  linkLocalChecks, unitChecks,
 ];
 
 export async function runDoctor(deps: DoctorDeps, options: DoctorOptions): Promise<Finding[]> {
