@@ -22,7 +22,7 @@ export interface RoleIdentity {
   readonly roleName: string;
   /** Empty for a profile served directly (SSO, process, IAM user): no role ARN is known. */
   readonly roleArn: string;
-  /** 12 digits, from the role ARN (or the SSO profile); empty where unknown. */
+  /** 12 digits, from the role ARN, the profile, or GetCallerIdentity; empty while unknown. */
   readonly accountId: string;
   readonly region: string;
 }
@@ -32,6 +32,10 @@ export type CredentialResult =
   | { readonly ok: false; readonly error: ImdsdError };
 
 export interface CredentialSource {
+  /**
+   * The role as known now. Only `accountId` may change, and only from empty to known: a
+   * profile served directly without `aws_account_id` learns it from its first credential.
+   */
   readonly identity: RoleIdentity;
   /**
    * A credential with more than SERVE_MIN_REMAINING_MS left, or the reason there is none.

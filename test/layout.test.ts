@@ -22,7 +22,6 @@ const TESTED_ELSEWHERE: Readonly<Record<string, string>> = {
   'src/cli/control-client.ts': 'every command over the control socket: test/integration/control.test.ts, test/cli/doctor/real-deps.test.ts',
   'src/cli/doctor/deps.ts': 'types and the deps contract of doctor: test/support/doctor-fakes.ts, test/cli/doctor/*',
   'src/cli/usage.ts': 'the top-level help text: test/cli/main.test.ts',
-  'src/contract/control-api.ts': 'both sides of the control API: test/daemon/control/control-server.test.ts, test/cli/doctor/real-deps.test.ts, test/integration/control.test.ts',
   'src/contract/exit-codes.ts': 'exit codes of the CLI: test/cli/main.test.ts, test/integration/shutdown.test.ts, test/cli/service/install.test.ts',
   'src/contract/paths.ts': 'socket and token paths: test/integration/control.test.ts, test/security (security-daemon.ts)',
   'src/credentials.ts': 'the credential types and helpers: test/refresher/policy.test.ts, test/imds/credential-answer.test.ts, test/refresher/refresh-state.test.ts',

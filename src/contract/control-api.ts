@@ -5,6 +5,8 @@
  * imports the other, both import this. Plain JSON, times as ISO strings, never a secret.
  */
 
+import { isLoopback, peerAddress } from '../loopback.js';
+
 /** Route paths of the control server, on its Unix socket only. */
 export const CONTROL_ROUTES = {
   status: '/v1/status',
@@ -19,6 +21,33 @@ export const CONTROL_ROUTES = {
 /** Where SDKs find a role through AWS_CONTAINER_CREDENTIALS_FULL_URI, on the role's IMDS port. */
 export function containerCredentialsPath(roleName: string): string {
   return `/v1/credentials/${roleName}`;
+}
+
+/** A socket bound to every address (`--host 0.0.0.0`) is reached on loopback too. */
+function isLoopbackOrAny(address: string): boolean {
+  const plain = peerAddress(address.replace(/^\[(.*)\]$/, '$1'));
+  return isLoopback(plain) || plain === '0.0.0.0' || plain === '::';
+}
+
+/** The addresses among `addresses` that `http://localhost:PORT/` stands for. */
+export function loopbackAddresses(addresses: readonly string[]): string[] {
+  return addresses.filter(isLoopbackOrAny);
+}
+
+/**
+ * The URLs that reach sockets listening on `port` at `addresses`, one per distinct URL:
+ * loopback (and any-address) sockets as `http://localhost:PORT/`, the name SDK endpoints
+ * use; every other address as itself, IPv6 in brackets; port 80 left out, as the SDKs'
+ * default endpoint spells it. Only what these sockets answer: never an address they are not bound to.
+ */
+export function servedUrls(port: number, addresses: readonly string[]): string[] {
+  const portPart = port === 80 ? '' : `:${port}`;
+  const urls = addresses.map((address) => {
+    const plain = peerAddress(address.replace(/^\[(.*)\]$/, '$1')).toLowerCase();
+    const host = isLoopbackOrAny(plain) ? 'localhost' : plain.includes(':') ? `[${plain}]` : plain;
+    return `http://${host}${portPart}/`;
+  });
+  return [...new Set(urls)];
 }
 
 /** Where a role's refresher stands: `fresh`, `refreshing` and `degraded` serve a credential. */
@@ -36,7 +65,14 @@ export interface RoleStatus {
   readonly roleArn: string;
   readonly region: string;
   readonly port: number | undefined;
+  /** The addresses its listening sockets are bound to, as the sockets report them. */
   readonly addresses: readonly string[];
+  /**
+   * The IMDS URLs that reach those sockets (`servedUrls`): `http://169.254.169.254/` and
+   * `http://[fd00:ec2::254]/` in link-local mode, `http://localhost:PORT/` on loopback.
+   * Absent from daemons before issue 19.
+   */
+  readonly urls?: readonly string[] | undefined;
   /** AWS_CONTAINER_CREDENTIALS_FULL_URI for this role. */
   readonly containerCredentialsUri: string | undefined;
   readonly state: RefresherState;
@@ -120,7 +156,8 @@ function optional(value: unknown, type: 'string' | 'number' | 'boolean'): boolea
 /** The fields a command reads from a role, with their types. */
 export function isRoleStatus(value: unknown): value is RoleStatus {
   return isRecord(value) && typeof value.roleName === 'string' && typeof value.state === 'string'
-    && Array.isArray(value.addresses) && optional(value.port, 'number');
+    && Array.isArray(value.addresses) && optional(value.port, 'number')
+    && (value.urls === undefined || (Array.isArray(value.urls) && value.urls.every((url) => typeof url === 'string')));
 }
 
 /** The guard on `GET /v1/status`: a status document a command may read. */

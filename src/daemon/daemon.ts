@@ -7,6 +7,8 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { DaemonConfig } from '../config/config.js';
 import { isLoopback } from '../loopback.js';
+import { servedUrls } from '../contract/control-api.js';
+import { LINK_LOCAL_URL } from '../contract/link-local.js';
 import type { Metrics } from './metrics.js';
 import { checkKeyFilePermissions, sharedFilePaths } from './key-files.js';
 import { socketsForRoles } from './activated-listen.js';
@@ -64,6 +66,14 @@ async function firstFetch(runtime: RoleRuntime, deps: DaemonDeps): Promise<void>
   }
 }
 
+/** Where clients reach the role: the SDKs' own default address, or the variable that points them there. */
+function servingMessage(roleName: string, port: number, addresses: readonly string[]): string {
+  const urls = servedUrls(port, addresses);
+  return urls.includes(LINK_LOCAL_URL)
+    ? `serving ${roleName} at ${urls.join(' and ')}: SDKs find it with no variable`
+    : `serving ${roleName}: export AWS_EC2_METADATA_SERVICE_ENDPOINT=${urls[0] ?? `http://localhost:${port}/`}`;
+}
+
 /** Roles added by a reload get no passed socket: they bind their ports as without activation. */
 async function launch(runtimes: RoleRuntime[], deps: DaemonDeps, passed?: readonly PassedSocket[]): Promise<void> {
   await Promise.all(runtimes.map((runtime) => firstFetch(runtime, deps)));
@@ -80,7 +90,7 @@ async function launch(runtimes: RoleRuntime[], deps: DaemonDeps, passed?: readon
     deps.logger.info({
       event: 'listening', role: identity.roleName, roleArn: identity.roleArn, port: listener.port,
       addresses: listener.addresses, imdsV1: runtime.role.imdsV1, socketActivated: sockets !== undefined,
-    }, `serving ${identity.roleName}: export AWS_EC2_METADATA_SERVICE_ENDPOINT=http://localhost:${listener.port}/`);
+    }, servingMessage(identity.roleName, listener.port, listener.addresses));
   }
 }
 

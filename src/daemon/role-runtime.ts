@@ -11,6 +11,7 @@ import { cronTicker } from '../refresher/cron-ticker.js';
 import { createRefresher, type Refresher } from '../refresher/refresher.js';
 import { sourceLabel, sourceProvider } from '../refresher/source-credentials.js';
 import { createMfaSession, type MfaSession } from '../refresher/mfa-session.js';
+import { createAccountLookup, type AccountLookup } from '../refresher/caller-account.js';
 import { serveOnSockets, type OpenedSocket } from './activated-listen.js';
 import { listen, type Listener } from './listen.js';
 import { createIssue } from './role-issuer.js';
@@ -89,6 +90,11 @@ function refresherOf(role: ResolvedRole, deps: RuntimeDeps, logger: Logger): { r
   const issueNow = createIssue(role, { clock: deps.clock, env: deps.env ?? process.env, deadlineMs: STS_DEADLINE_MS, mfa });
   const { stsLimit } = deps;
   const assumeRole: typeof issueNow = stsLimit === undefined ? issueNow : (durationSec) => stsLimit(() => issueNow(durationSec));
+  // A profile served directly without aws_account_id: its first credential tells the account.
+  const lookup = role.identity.accountId === '' ? createAccountLookup(stsAccess) : undefined;
+  const lookupAccount: AccountLookup | undefined = lookup === undefined || stsLimit === undefined
+    ? lookup
+    : (credential) => stsLimit(() => lookup(credential));
   const refresher = createRefresher({
     identity: role.identity,
     assumeRole,
@@ -101,6 +107,7 @@ function refresherOf(role: ResolvedRole, deps: RuntimeDeps, logger: Logger): { r
     // Roles started together must not all rotate together (issue 15).
     scheduleJitter: Math.random,
     onAttempt: (outcome) => deps.metrics?.observeRefresh(role.identity.roleName, outcome),
+    lookupAccount,
   });
   return { refresher, mfa };
 }

@@ -15,12 +15,12 @@ import Fastify, {
 import { createServer, STATUS_CODES, type Server, type ServerOptions } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Clock } from '../clock.js';
-import type { CredentialSource } from '../credentials.js';
+import type { CredentialSource, RoleIdentity } from '../credentials.js';
 import { type AdmitPeer, createPeerGate } from './peer-gate.js';
 import { createCredentialAnswer } from './credential-answer.js';
 import { createCredentialDocuments } from './credential-document.js';
 import { createDispatcher } from './dispatch.js';
-import { describeInstance } from './instance-identity.js';
+import { createInstanceDescriber } from './instance-identity.js';
 import { buildRouteTable } from './route-table.js';
 import { NO_SCHEMA_COMPILERS } from './no-schemas.js';
 import { createRequestHandler, type RequestHandler } from './serve-request.js';
@@ -147,11 +147,13 @@ export function imdsTokenCount(app: FastifyInstance): number {
 /** Every path the app answers for its one role, credential documents included. */
 function routesOf(opts: ImdsAppOptions, log: FastifyBaseLogger): ReturnType<typeof buildRouteTable> {
   const { source, clock } = opts;
-  const documents = createCredentialDocuments(source.identity);
+  // Read on every request: a source may learn its account after start-up.
+  const identity = (): RoleIdentity => source.identity;
+  const documents = createCredentialDocuments(identity);
   const credentialDeps = { source, clock, documents, log };
   return buildRouteTable({
     identity: source.identity,
-    instance: describeInstance(source.identity, opts.startedAtMs ?? clock.now(), process.arch),
+    instance: createInstanceDescriber(identity, opts.startedAtMs ?? clock.now(), process.arch),
     legacyCredential: createCredentialAnswer(credentialDeps, 'legacy'),
     extendedCredential: createCredentialAnswer(credentialDeps, 'extended'),
     containerCredential: opts.containerToken === undefined ? undefined : createCredentialAnswer(credentialDeps, 'container'),

@@ -48,26 +48,28 @@ export function serialiseCredential(credential: Credential, accountId?: string):
 }
 
 /**
- * Answers cached per credential object. The WeakMaps let a rotated-out credential and
- * its serialised secrets be collected as soon as nothing else holds them.
+ * Answers cached per credential object, and per account: a profile served directly may
+ * learn its account after its first credential (GetCallerIdentity), and from then on the
+ * documents that name it carry it. The WeakMaps let a rotated-out credential and its
+ * serialised secrets be collected as soon as nothing else holds them.
  */
-export function createCredentialDocuments(identity: RoleIdentity): CredentialDocuments {
-  function cachedBy(serialise: (credential: Credential) => string, contentType?: string): (credential: Credential) => Answer {
-    const cache = new WeakMap<Credential, Answer>();
+export function createCredentialDocuments(identity: () => RoleIdentity): CredentialDocuments {
+  function cachedBy(serialise: (credential: Credential, current: RoleIdentity) => string, contentType?: string): (credential: Credential) => Answer {
+    const cache = new WeakMap<Credential, { readonly accountId: string; readonly answer: Answer }>();
     return (credential) => {
-      let answer = cache.get(credential);
-      if (answer === undefined) {
-        const body = serialise(credential);
-        answer = { ...text(body), contentType: contentType ?? TEXT, credentialKeyId: keyIdTail(credential.accessKeyId) };
-        cache.set(credential, answer);
-      }
+      const current = identity();
+      const cached = cache.get(credential);
+      if (cached !== undefined && cached.accountId === current.accountId) return cached.answer;
+      const body = serialise(credential, current);
+      const answer = { ...text(body), contentType: contentType ?? TEXT, credentialKeyId: keyIdTail(credential.accessKeyId) };
+      cache.set(credential, { accountId: current.accountId, answer });
       return answer;
     };
   }
 
   return {
     legacy: cachedBy((credential) => serialiseCredential(credential)),
-    extended: cachedBy((credential) => serialiseCredential(credential, identity.accountId === '' ? undefined : identity.accountId)),
-    container: cachedBy((credential) => serialiseContainerCredential(credential, identity), JSON_TYPE),
+    extended: cachedBy((credential, current) => serialiseCredential(credential, current.accountId === '' ? undefined : current.accountId)),
+    container: cachedBy((credential, current) => serialiseContainerCredential(credential, current), JSON_TYPE),
   };
 }

@@ -87,3 +87,21 @@ export function describeInstance(identity: RoleIdentity, startedAtMs: number, no
   );
   return { instanceId, imageId, instanceType: INSTANCE_TYPE, availabilityZone, identityDocument, iamInfo };
 }
+
+/**
+ * The description of the role's instance as it stands: a profile served directly may
+ * learn its account after start-up (GetCallerIdentity), and the identity document and
+ * iam/info name it from then on. Described again only when the account changes.
+ */
+export function createInstanceDescriber(identity: () => RoleIdentity, startedAtMs: number, nodeArch: string): () => InstanceDescription {
+  let described = describeInstance(identity(), startedAtMs, nodeArch);
+  let accountId = identity().accountId;
+  return () => {
+    const current = identity();
+    if (current.accountId !== accountId) {
+      described = describeInstance(current, startedAtMs, nodeArch);
+      accountId = current.accountId;
+    }
+    return described;
+  };
+}

@@ -22,7 +22,8 @@ export type RouteTable = ReadonlyMap<string, Route>;
 
 export interface RouteTableDeps {
   readonly identity: RoleIdentity;
-  readonly instance: InstanceDescription;
+  /** The instance as it stands: its account may be learned after start-up. */
+  readonly instance: () => InstanceDescription;
   readonly legacyCredential: () => Promise<Answer>;
   readonly extendedCredential: () => Promise<Answer>;
   /** Present when the ECS endpoint is enabled. */
@@ -39,8 +40,20 @@ function listing(...entries: string[]): Answer {
   return text(entries.join('\n'));
 }
 
+/** An answer that follows `read`, rebuilt only when the body it reads changes. */
+function following(read: () => string): () => Promise<Answer> {
+  let last = text(read());
+  return () => {
+    const body = read();
+    if (body !== last.body) last = text(body);
+    return Promise.resolve(last);
+  };
+}
+
 export function buildRouteTable(deps: RouteTableDeps): RouteTable {
-  const { identity, instance } = deps;
+  const { identity } = deps;
+  // Ids, type and zone never change; the account in the two documents may.
+  const instance = deps.instance();
   const answers: Array<[string, MetadataAnswer]> = [
     ['/', listing('latest')],
     ['/latest', listing('dynamic', 'meta-data')],
@@ -49,7 +62,7 @@ export function buildRouteTable(deps: RouteTableDeps): RouteTable {
     [`${META}/instance-id`, text(instance.instanceId)],
     [`${META}/instance-type`, text(instance.instanceType)],
     [`${META}/iam`, listing('info', 'security-credentials/')],
-    [`${META}/iam/info`, text(instance.iamInfo)],
+    [`${META}/iam/info`, following(() => deps.instance().iamInfo)],
     // botocore takes this whole body as the role name: exactly the name, no newline.
     [CREDENTIALS, text(identity.roleName)],
     [`${CREDENTIALS}/${identity.roleName}`, deps.legacyCredential],
@@ -61,7 +74,7 @@ export function buildRouteTable(deps: RouteTableDeps): RouteTable {
     [`${META}/placement/region`, text(identity.region)],
     ['/latest/dynamic', listing('instance-identity/')],
     ['/latest/dynamic/instance-identity', listing('document')],
-    ['/latest/dynamic/instance-identity/document', text(instance.identityDocument)],
+    ['/latest/dynamic/instance-identity/document', following(() => deps.instance().identityDocument)],
   ];
   const routes = new Map<string, Route>(answers.map(([path, answer]) => [path, { kind: 'metadata', answer }]));
   routes.set(TOKEN_PATH, { kind: 'token' });

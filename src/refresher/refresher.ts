@@ -16,6 +16,8 @@ import {
   onStop, onSuccess, refreshOutcomeOf, resultOf, statusOf, type RefresherStatus, type RefreshState,
 } from './refresh-state.js';
 import type { AssumeRoleFn } from './sts.js';
+import { createAccountFill, type AccountFill } from './account-fill.js';
+import type { AccountLookup } from './caller-account.js';
 
 /** Starts a periodic callback; returns its stop function (node-cron in production). */
 export type Ticker = (onTick: () => void) => () => void;
@@ -40,6 +42,11 @@ export interface RefresherOptions {
   readonly scheduleJitter?: () => number;
   /** Told of every AssumeRole attempt (metrics). */
   readonly onAttempt?: (outcome: AttemptOutcome) => void;
+  /**
+   * When `identity` has no account: learns it from the first credential obtained
+   * (account-fill.ts). Serving never waits for it.
+   */
+  readonly lookupAccount?: AccountLookup | undefined;
 }
 
 export interface AttemptOutcome {
@@ -71,7 +78,7 @@ const DEFAULT_DEMAND_WAIT_MS = 800;
  * Methods are bound (arrow properties): the runtime hands them around as callbacks.
  */
 class RefresherShell implements Refresher {
-  readonly identity: RoleIdentity;
+  private readonly account: AccountFill;
   private state: RefreshState;
   private inflight: Promise<void> | undefined;
   private cancelTimer: (() => void) | undefined;
@@ -82,12 +89,19 @@ class RefresherShell implements Refresher {
   private readonly demandWaitMs: number;
 
   constructor(private readonly options: RefresherOptions) {
-    this.identity = options.identity;
+    this.account = createAccountFill({
+      identity: options.identity, lookup: options.lookupAccount, logger: options.logger, failureContext: options.failureContext,
+    });
     this.state = initialState(options.durationSec);
     this.lastWallMs = options.clock.now();
     this.lastMonoMs = options.clock.monotonic();
     this.random = options.random ?? Math.random;
     this.demandWaitMs = options.demandWaitMs ?? DEFAULT_DEMAND_WAIT_MS;
+  }
+
+  /** The role as known now: its account may be learned after the first credential. */
+  get identity(): RoleIdentity {
+    return this.account.identity();
   }
 
   private get role(): string {
@@ -108,6 +122,7 @@ class RefresherShell implements Refresher {
       event: 'refreshed', role: this.role, keyId: keyIdTail(credential.accessKeyId),
       expiresAt: iso(credential.expiresAtMs), durationMs: nowMs - startedMs, nextRefreshAt: iso(this.state.nextAtMs),
     }, 'refreshed credential');
+    void this.account.learnFrom(credential);
   }
 
   /** Returns true when the attempt is to be repeated at once (the role-chaining cap). */
@@ -210,8 +225,13 @@ class RefresherShell implements Refresher {
 
   readonly start = async (): Promise<CredentialResult> => {
     this.stopTicker = this.options.ticker(this.check);
-    if (isServable(this.state.current, this.options.clock.now())) this.arm();
-    else await this.refresh();
+    const carried = this.state.current;
+    if (carried !== undefined && isServable(carried, this.options.clock.now())) {
+      this.arm();
+      void this.account.learnFrom(carried);
+    } else {
+      await this.refresh();
+    }
     return resultOf(this.state, this.options.clock.now());
   };
 

@@ -76,15 +76,26 @@ function parseHttpDate(value: unknown): number | undefined {
   return Number.isFinite(ms) ? ms : undefined;
 }
 
-/** Builds one STS client (created once per role) and the way to call it. */
-export function createStsSender(options: StsClientOptions): SendForCredential {
-  const client = new STSClient({
+/** One STS client as imdsd makes them: no SDK retries, the deadline on each connection. */
+export function newStsClient(options: StsClientOptions): STSClient {
+  return new STSClient({
     region: options.region,
     credentials: options.credentials,
     ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
     maxAttempts: 1,
     requestHandler: { connectionTimeout: options.deadlineMs, requestTimeout: options.deadlineMs },
   });
+}
+
+/** Runs `call` with a signal that fires after `deadlineMs`, and rejects then whatever `call` does. */
+export function withinDeadline<T>(deadlineMs: number, call: (abortSignal: AbortSignal) => Promise<T>): Promise<T> {
+  const signal = AbortSignal.timeout(deadlineMs);
+  return Promise.race([call(signal), whenAborted(signal)]);
+}
+
+/** Builds one STS client (created once per role) and the way to call it. */
+export function createStsSender(options: StsClientOptions): SendForCredential {
+  const client = newStsClient(options);
   let stsDateMs: number | undefined;
   client.middlewareStack.add(
     (next) => async (args) => {
@@ -97,8 +108,7 @@ export function createStsSender(options: StsClientOptions): SendForCredential {
   );
   return async (action, call) => {
     stsDateMs = undefined;
-    const signal = AbortSignal.timeout(options.deadlineMs);
-    const output = await Promise.race([call(client, signal), whenAborted(signal)]);
+    const output = await withinDeadline(options.deadlineMs, (signal) => call(client, signal));
     return toIssued(output, stsDateMs, action);
   };
 }

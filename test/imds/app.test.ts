@@ -105,3 +105,24 @@ t.test('closing the running app stops the sweep timer', async (t) => {
   await imds.app.close();
   t.equal(imds.clock.pending(), 0, 'the sweep is cancelled');
 });
+
+t.test('an account the source learns after start-up is served in all three documents', async (t) => {
+  const source = createFakeSource();
+  let identity = { roleName: 'dev-admin', roleArn: '', accountId: '', region: 'eu-west-1' };
+  Object.defineProperty(source, 'identity', { get: () => identity });
+  const imds = await startImds(t, { source, allowV1: true });
+  const documents = async (): Promise<{ info: string; identityDocument: Record<string, unknown>; extended: Record<string, unknown> }> => ({
+    info: (JSON.parse((await imds.call('GET', '/latest/meta-data/iam/info')).body) as { InstanceProfileArn: string }).InstanceProfileArn,
+    identityDocument: JSON.parse((await imds.call('GET', '/latest/dynamic/instance-identity/document')).body) as Record<string, unknown>,
+    extended: JSON.parse((await imds.call('GET', '/latest/meta-data/iam/security-credentials-extended/dev-admin')).body) as Record<string, unknown>,
+  });
+  const before = await documents();
+  t.equal(before.info, 'arn:aws:iam:::instance-profile/dev-admin', 'iam/info: no account yet');
+  t.equal(before.identityDocument.accountId, '', 'identity document: no account yet');
+  t.notOk('AccountId' in before.extended, 'extended document: no AccountId yet');
+  identity = { ...identity, accountId: '333344445555' };
+  const after = await documents();
+  t.equal(after.info, 'arn:aws:iam::333344445555:instance-profile/dev-admin', 'iam/info names the account');
+  t.same(after.identityDocument, { ...before.identityDocument, accountId: '333344445555' }, 'identity document: the account, nothing else changed');
+  t.same(after.extended, { ...before.extended, AccountId: '333344445555' }, 'extended document: the same credential with AccountId');
+});

@@ -31,7 +31,7 @@ t.test('the extended document adds AccountId last', async (t) => {
 });
 
 t.test('documents are serialised once per credential', async (t) => {
-  const documents = createCredentialDocuments(IDENTITY);
+  const documents = createCredentialDocuments(() => IDENTITY);
   const stringify = JSON.stringify;
   const calls = t.capture(JSON, 'stringify', stringify);
   const credential = fakeCredential();
@@ -45,4 +45,22 @@ t.test('documents are serialised once per credential', async (t) => {
   t.not(documents.legacy(fakeCredential()), first, 'a new credential object is serialised anew');
   t.match(first, { status: 200, contentType: 'text/plain' }, 'the cached answer is a 200 text answer');
   t.match(extended.body, /"AccountId":"123456789012"/, 'the extended answer carries the account');
+});
+
+t.test('an account learned after the first credential is carried from then on', async (t) => {
+  let identity = { ...IDENTITY, roleArn: '', accountId: '' };
+  const documents = createCredentialDocuments(() => identity);
+  const credential = fakeCredential();
+  const before = documents.extended(credential);
+  t.notMatch(before.body, /AccountId/, 'no AccountId while the account is unknown');
+  t.notMatch(documents.container(credential).body, /AccountId/, 'nor in the container document');
+  t.equal(documents.extended(credential), before, 'cached while nothing changes');
+  identity = { ...identity, accountId: '333344445555' };
+  const after: unknown = JSON.parse(documents.extended(credential).body);
+  t.same(Object.keys(after as object), [...LEGACY_KEYS, 'AccountId'], 'the same credential, now with AccountId last');
+  t.match(after, { AccountId: '333344445555', AccessKeyId: credential.accessKeyId }, 'the learned account');
+  t.match(JSON.parse(documents.container(credential).body), { AccountId: '333344445555' }, 'the container document too');
+  t.notOk('RoleArn' in (JSON.parse(documents.container(credential).body) as object), 'still no RoleArn: none is known');
+  t.equal(documents.legacy(credential).body, documents.legacy(credential).body, 'the legacy document never names it');
+  t.notMatch(documents.legacy(credential).body, /AccountId/, 'the legacy document has no AccountId');
 });

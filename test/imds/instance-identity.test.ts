@@ -1,5 +1,5 @@
 import t from 'tap';
-import { describeInstance, ec2Architecture, instanceProfileIdOf, partitionOf } from '../../src/imds/instance-identity.js';
+import { createInstanceDescriber, describeInstance, ec2Architecture, instanceProfileIdOf, partitionOf } from '../../src/imds/instance-identity.js';
 import { IDENTITY, T0_MS } from '../support/imds-fakes.js';
 
 t.test('ids are derived from the role ARN, stable and distinct', async (t) => {
@@ -66,4 +66,23 @@ t.test('helpers', async (t) => {
   t.equal(partitionOf('arn:aws-us-gov:iam::1:role/x'), 'aws-us-gov', 'the partition of an ARN');
   t.equal(partitionOf('not-an-arn'), 'aws', 'no partition means aws');
   t.equal(partitionOf('arn::iam'), 'aws', 'an empty partition means aws');
+});
+
+t.test('an account learned after start-up: the same instance, now naming its account', async (t) => {
+  let identity = { roleName: 'vault', roleArn: '', accountId: '', region: 'us-east-1' };
+  const describe = createInstanceDescriber(() => identity, T0_MS, 'x64');
+  const before = describe();
+  t.equal(describe(), before, 'described once while nothing changes');
+  t.match(JSON.parse(before.identityDocument), { accountId: '' }, 'unknown at first');
+  t.match(JSON.parse(before.iamInfo), { InstanceProfileArn: 'arn:aws:iam:::instance-profile/vault' }, 'iam/info without it');
+  identity = { ...identity, accountId: '333344445555' };
+  const after = describe();
+  t.equal(describe(), after, 'described once more, then kept');
+  const beforeDocument = JSON.parse(before.identityDocument) as Record<string, unknown>;
+  const afterDocument = JSON.parse(after.identityDocument) as Record<string, unknown>;
+  t.same(Object.keys(afterDocument), Object.keys(beforeDocument), 'the identity document keeps its shape');
+  t.same({ ...afterDocument, accountId: '' }, beforeDocument, 'only the account changed');
+  t.equal(afterDocument.accountId, '333344445555', 'the learned account');
+  t.match(JSON.parse(after.iamInfo), { InstanceProfileArn: 'arn:aws:iam::333344445555:instance-profile/vault' }, 'iam/info names it');
+  t.same([after.instanceId, after.imageId], [before.instanceId, before.imageId], 'the same instance');
 });

@@ -54,7 +54,7 @@ t.test('the table keys are canonical and include the role and the token path', a
   const never = () => Promise.reject(new Error('not called'));
   const routes = buildRouteTable({
     identity: IDENTITY,
-    instance: describeInstance(IDENTITY, T0_MS, 'x64'),
+    instance: () => describeInstance(IDENTITY, T0_MS, 'x64'),
     legacyCredential: never,
     extendedCredential: never,
   });

@@ -106,6 +106,11 @@ t.test('zero configuration: every client finds imdsd at 169.254.169.254:80 in it
     `doctor: no variable is needed (${JSON.stringify(doctor)})`);
   t.match(finding('imds-reachable'), { level: 'ok', title: /^http:\/\/169\.254\.169\.254\/ answers the IMDSv2 sequence/ }, 'doctor: 169.254.169.254:80 answers with this daemon');
   t.match(doctor?.env, /^unset AWS_EC2_METADATA_SERVICE_ENDPOINT$/m, 'imdsd env removes the variable instead of setting it');
+  t.match(doctor?.status, /^ {2}endpoint {6}http:\/\/169\.254\.169\.254\/ {2}http:\/\/\[fd00:ec2::254\]\/$/m,
+    `imdsd status shows the addresses that serve (issue 19): ${String(doctor?.status)}`);
+  t.notMatch(doctor?.status, /localhost/, 'and not localhost, where nothing listens');
+  t.match(of('listening')[0]?.line, { msg: /at http:\/\/169\.254\.169\.254\/ and http:\/\/\[fd00:ec2::254\]\/: SDKs find it with no variable/ },
+    'the start-up line names them too, not a variable to export');
   const refused = ((daemon?.lines ?? []) as Array<Record<string, unknown>>).filter((line) => line.event === 'peer-refused');
   t.match(refused[0], { peer: { uid: peer.uid, address: '169.254.169.254' } }, 'the refusal is logged with the other user\'s uid and address');
 });

@@ -2,7 +2,8 @@
  * Issue 13: a credential_process profile served directly by the running daemon. When the
  * process starts to fail (exits non-zero, prints junk, a past Expiration, none at all)
  * each refresh reports its own code and hint, the daemon keeps running, and clients keep
- * getting the last good credential while it is valid.
+ * getting the last good credential while it is valid. Issue 19: the profile states no
+ * aws_account_id, and the account comes from GetCallerIdentity (the local STS).
  */
 import { execFile } from 'node:child_process';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -10,12 +11,19 @@ import { join } from 'node:path';
 import t from 'tap';
 import { request } from 'undici';
 import { CLI, cleanEnv, startDaemonProcess } from '../support/daemon-process.js';
+import { startStsServer } from '../support/sts-server.js';
 
-const env = cleanEnv();
+const ACCOUNT = '333344445555';
+const sts = await startStsServer();
+t.teardown(() => sts.close());
+const env = cleanEnv({ AWS_ENDPOINT_URL_STS: sts.url });
 const home = env.HOME ?? '';
 mkdirSync(join(home, '.aws'), { recursive: true, mode: 0o700 });
 const modeFile = join(home, 'mode');
-const expires = new Date(Date.now() + 3_600_000).toISOString();
+const expiresAtMs = Math.floor(Date.now() / 1000) * 1000 + 3_600_000;
+const expires = new Date(expiresAtMs).toISOString();
+// The process's session, as the vault behind it would have had STS issue it.
+sts.addSession({ accessKeyId: 'ASIAPROCESSGOOD00001', secretAccessKey: 'secret', sessionToken: 'token', expiresAtMs }, `arn:aws:sts::${ACCOUNT}:assumed-role/vault/ci`);
 const outputs: Record<string, string> = {
   good: JSON.stringify({ Version: 1, AccessKeyId: 'ASIAPROCESSGOOD00001', SecretAccessKey: 'secret', SessionToken: 'token', Expiration: expires }),
   junk: 'Traceback (most recent call last):',
@@ -32,13 +40,17 @@ const socket = join(home, 'control.sock');
 const daemon = await startDaemonProcess(['--profile', 'ci', '--role-name', 'ci', '--port', '0', '--control-socket', socket], env);
 t.teardown(() => daemon.stop());
 
-async function served(): Promise<{ status: number; key: unknown }> {
+async function get(path: string): Promise<{ status: number; body: Record<string, unknown> }> {
   const token = await (await request(`http://127.0.0.1:${daemon.port}/latest/api/token`, {
     method: 'PUT', headers: { 'x-aws-ec2-metadata-token-ttl-seconds': '60' },
   })).body.text();
-  const res = await request(`http://127.0.0.1:${daemon.port}/latest/meta-data/iam/security-credentials/ci`, { headers: { 'x-aws-ec2-metadata-token': token } });
-  const body = (await res.body.json()) as Record<string, unknown>;
-  return { status: res.statusCode, key: body.AccessKeyId };
+  const res = await request(`http://127.0.0.1:${daemon.port}${path}`, { headers: { 'x-aws-ec2-metadata-token': token } });
+  return { status: res.statusCode, body: (await res.body.json()) as Record<string, unknown> };
+}
+
+async function served(): Promise<{ status: number; key: unknown }> {
+  const { status, body } = await get('/latest/meta-data/iam/security-credentials/ci');
+  return { status, key: body.AccessKeyId };
 }
 
 function refresh(): Promise<{ code: number; out: string }> {
@@ -51,6 +63,21 @@ function refresh(): Promise<{ code: number; out: string }> {
 
 t.test('the process\'s credential is served under --role-name', async (t) => {
   t.same(await served(), { status: 200, key: 'ASIAPROCESSGOOD00001' }, 'served');
+});
+
+t.test('without aws_account_id, GetCallerIdentity names the account in all three documents', async (t) => {
+  const learned = await daemon.waitFor((line) => line.event === 'account-learned');
+  t.match(learned, { role: 'ci', accountId: ACCOUNT }, 'the daemon learned the account');
+  const asked = sts.calls.filter((call) => call.action === 'GetCallerIdentity');
+  t.match(asked, [{ accessKeyId: 'ASIAPROCESSGOOD00001', status: 200 }], 'with one GetCallerIdentity, signed with the process\'s credential');
+  t.match((await get('/latest/meta-data/iam/info')).body, { InstanceProfileArn: `arn:aws:iam::${ACCOUNT}:instance-profile/ci` }, 'iam/info');
+  t.match((await get('/latest/meta-data/iam/security-credentials-extended/ci')).body, { AccountId: ACCOUNT, AccessKeyId: 'ASIAPROCESSGOOD00001' },
+    'the extended credential document');
+  const document = (await get('/latest/dynamic/instance-identity/document')).body;
+  t.equal(document.accountId, ACCOUNT, 'the identity document');
+  t.same(Object.keys(document), ['accountId', 'architecture', 'availabilityZone', 'billingProducts', 'devpayProductCodes', 'marketplaceProductCodes',
+    'imageId', 'instanceId', 'instanceType', 'kernelId', 'pendingTime', 'privateIp', 'ramdiskId', 'region', 'version'], 'of the same shape');
+  t.notOk(daemon.output.some((line) => line.includes('"secret"') || line.includes('"token"')), 'the process\'s secret and token are never logged');
 });
 
 t.test('each failure has its code and hint, and the last good credential stays served', async (t) => {

@@ -3,12 +3,15 @@
  * permission set (its token in ~/.aws/sso/cache as `aws sso login` leaves it, the SDK
  * pointed at the local portal with AWS_ENDPOINT_URL_SSO), a credential_process and an
  * IAM user's keys (as a GetSessionToken session); each real client takes the credential
- * from IMDS and the local STS accepts it as the right principal.
+ * from IMDS and the local STS accepts it as the right principal. The process and IAM-user
+ * profiles state no aws_account_id: the daemon learns it with one GetCallerIdentity
+ * (issue 19) and serves it in iam/info, the extended document and the identity document.
  */
 import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
+import { request } from 'undici';
 import { callerIdentity, type CallerName } from '../support/interop-caller.js';
 import { requireClient } from '../support/interop-clients.js';
 import { cleanEnv } from '../support/daemon-process.js';
@@ -61,8 +64,10 @@ const processFx = await startInteropFixture(t, {
       Expiration: new Date(creds.expiresAtMs).toISOString(),
     })}\nEOF\n`);
     chmodSync(script, 0o700);
-    writeFileSync(join(home, '.aws', 'config'), `[profile vault]\ncredential_process = ${script}\naws_account_id = 333344445555\n`, { mode: 0o600 });
-    return { args: ['--profile', 'vault'], env: { PATH: process.env.PATH, HOME: home, LANG: 'C' }, roleName: 'vault', expectedArn: PROCESS_ARN };
+    writeFileSync(join(home, '.aws', 'config'), `[profile vault]\ncredential_process = ${script}\n`, { mode: 0o600 });
+    return {
+      args: ['--profile', 'vault'], env: { PATH: process.env.PATH, HOME: home, LANG: 'C', AWS_ENDPOINT_URL_STS: sts.url }, roleName: 'vault', expectedArn: PROCESS_ARN,
+    };
   },
 });
 
@@ -81,6 +86,23 @@ const userFx = await startInteropFixture(t, {
     };
   },
 });
+
+/** A metadata document the daemon serves, over IMDSv2. */
+async function metadata(fx: InteropFixture, path: string): Promise<Record<string, unknown>> {
+  const token = await (await request(`http://127.0.0.1:${fx.port}/latest/api/token`, {
+    method: 'PUT', headers: { 'x-aws-ec2-metadata-token-ttl-seconds': '60' },
+  })).body.text();
+  const res = await request(`http://127.0.0.1:${fx.port}${path}`, { headers: { 'x-aws-ec2-metadata-token': token } });
+  return (await res.body.json()) as Record<string, unknown>;
+}
+
+/** The account learned by GetCallerIdentity, in the three documents that name it. */
+async function servesAccount(t: Test, fx: InteropFixture, roleName: string, account: string): Promise<void> {
+  t.match(await fx.daemon.waitFor((line) => line.event === 'account-learned'), { accountId: account }, 'the daemon learned the account');
+  t.match(await metadata(fx, '/latest/meta-data/iam/info'), { InstanceProfileArn: `arn:aws:iam::${account}:instance-profile/${roleName}` }, 'iam/info names it');
+  t.equal((await fx.servedCredential(true)).AccountId, account, 'the extended document names it');
+  t.equal((await metadata(fx, '/latest/dynamic/instance-identity/document')).accountId, account, 'the identity document names it');
+}
 
 async function servedBy(t: Test, fx: InteropFixture, label: string): Promise<void> {
   for (const client of CLIENTS) {
@@ -107,13 +129,12 @@ t.test('an SSO permission set', async (t) => {
 
 t.test('a credential_process profile', async (t) => {
   await servedBy(t, processFx, 'process');
-  t.equal((await processFx.servedCredential(true)).AccountId, '333344445555', 'aws_account_id in the extended document');
+  await servesAccount(t, processFx, 'vault', '333344445555');
 });
 
 t.test('an IAM user\'s profile, as a GetSessionToken session', async (t) => {
   await servedBy(t, userFx, 'iam-user');
   t.ok(userFx.sts.calls.some((call) => call.action === 'GetSessionToken' && call.durationSeconds === 3600 && call.status === 200),
     'the daemon asked for a session of --duration');
-  const extended = await userFx.servedCredential(true);
-  t.notOk('AccountId' in extended, 'no AccountId where none is known');
+  await servesAccount(t, userFx, 'me', '111111111111');
 });

@@ -4,7 +4,7 @@
  * from that prefix as a user would: the daemon against the local STS with a real SDK
  * client, status, doctor, env, credential-process, install --print, run --config.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -44,6 +44,16 @@ t.test('the packed tarball installs globally with no registry and no npm warning
   t.same(warnings, [], 'npm printed no warning while installing');
   const manifest = JSON.parse(readFileSync(join(pkg.packageDir, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
   t.equal(manifest.scripts?.prepare, undefined, 'the published manifest has no prepare script');
+  // The checkout keeps it: a clean clone builds on `npm ci` (.ci/run's clone under /tmp relies
+  // on it). pack:test strips it from package.json for a few seconds; a commit made in that
+  // window once lost it, so the committed manifest is checked too, not only the file on disk.
+  const checkout = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
+  t.equal(checkout.scripts?.prepare, 'npm run build', "the checkout's package.json builds on install (prepare)");
+  const committed = spawnSync('git', ['show', 'HEAD:package.json'], { cwd: REPO_ROOT, encoding: 'utf8' });
+  if (committed.status === 0) {
+    const head = JSON.parse(committed.stdout) as { scripts?: Record<string, string> };
+    t.equal(head.scripts?.prepare, 'npm run build', 'and so does the committed one (git show HEAD:package.json)');
+  }
   const lock = JSON.parse(readFileSync(join(REPO_ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, { version?: string }> };
   for (const dep of ['@aws-sdk/client-sts', 'fastify', 'pino']) {
     const installed = JSON.parse(readFileSync(join(pkg.packageDir, 'node_modules', dep, 'package.json'), 'utf8')) as { version: string };

@@ -2,7 +2,7 @@
  * `imdsd status` as people read it: one block per role with the expiry as a countdown
  * and a bar of remaining lifetime. Pure: takes the status document and the time.
  */
-import type { DaemonStatus, RoleStatus, SsoLoginStatus } from '../../contract/control-api.js';
+import { loopbackAddresses, servedUrls, type DaemonStatus, type RoleStatus, type SsoLoginStatus } from '../../contract/control-api.js';
 
 const BAR_WIDTH = 20;
 
@@ -47,13 +47,24 @@ function ssoLines(login: SsoLoginStatus | undefined, nowMs: number): string[] {
   return [`  sso login     ${login.session}: ${left}`];
 }
 
+/**
+ * The URLs that reach the role, as the daemon reports them (computed from its sockets for
+ * a daemon that reports none), and the loopback addresses behind `localhost`.
+ */
+export function endpointText(role: Pick<RoleStatus, 'port' | 'addresses' | 'urls'>): string {
+  if (role.port === undefined) return 'not listening';
+  const urls = role.urls ?? servedUrls(role.port, role.addresses);
+  const behindLocalhost = loopbackAddresses(role.addresses);
+  return [...urls, ...(behindLocalhost.length === 0 ? [] : [`[${behindLocalhost.join(', ')}]`])].join('  ');
+}
+
 function roleBlock(role: RoleStatus, nowMs: number): string[] {
   const lines = [
     `${role.roleName}  (${role.state})`,
     ...(role.roleArn === '' ? [] : [`  role          ${role.roleArn}`]),
     ...(role.source === undefined ? [] : [`  source        ${role.source}`]),
     ...ssoLines(role.ssoLogin, nowMs),
-    `  endpoint      ${role.port === undefined ? 'not listening' : `http://localhost:${role.port}/  [${role.addresses.join(', ')}]`}`,
+    `  endpoint      ${endpointText(role)}`,
   ];
   if (role.expiresAt !== undefined && role.issuedAt !== undefined) {
     const expiresMs = Date.parse(role.expiresAt);

@@ -3,7 +3,7 @@
  * contract's `RoleStatus`, which `imdsd status`, `/healthz` and doctor read).
  */
 import { isoTime as iso } from '../../clock.js';
-import { containerCredentialsPath, type RoleStatus, type SsoLoginStatus } from '../../contract/control-api.js';
+import { containerCredentialsPath, servedUrls, type RoleStatus, type SsoLoginStatus } from '../../contract/control-api.js';
 import type { RoleRuntime } from '../role-runtime.js';
 
 function ssoLoginStatus(runtime: RoleRuntime): SsoLoginStatus | undefined {
@@ -28,6 +28,8 @@ export function roleStatus(runtime: RoleRuntime): RoleStatus {
     region: identity.region,
     port: endpoint?.port,
     addresses: endpoint?.addresses ?? [],
+    // What the sockets really answer: 169.254.169.254:80 when systemd passed it, not localhost.
+    urls: endpoint === undefined ? [] : servedUrls(endpoint.port, endpoint.addresses),
     containerCredentialsUri: endpoint === undefined ? undefined : `http://127.0.0.1:${endpoint.port}${containerCredentialsPath(identity.roleName)}`,
     state: status.state,
     expiresAt: iso(status.expiresAtMs),

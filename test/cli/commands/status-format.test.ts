@@ -1,6 +1,6 @@
 /** `imdsd status` as people read it, including where the credential comes from (issue 13). */
 import t from 'tap';
-import { countdown, formatStatus, lifetimeBar } from '../../../src/cli/commands/status-format.js';
+import { countdown, endpointText, formatStatus, lifetimeBar } from '../../../src/cli/commands/status-format.js';
 import type { DaemonStatus, RoleStatus } from '../../../src/contract/control-api.js';
 
 const NOW = Date.parse('2026-11-27T12:00:00Z');
@@ -38,4 +38,18 @@ t.test('a role profile shows its ARN and source as before', async (t) => {
   t.match(text, /role +arn:aws:iam::123456789012:role\/dev/, 'the ARN');
   t.match(text, /source +assume-role/, 'the source');
   t.notMatch(text, /sso login/, 'no login line');
+});
+
+t.test('the endpoint: the URLs that serve, as the daemon reports them (issue 19)', async (t) => {
+  // The shapes the daemon sends: listener addresses as the sockets report them, and their URLs.
+  const linkLocal = formatStatus(status({ port: 80, addresses: ['169.254.169.254', 'fd00:ec2::254'],
+    urls: ['http://169.254.169.254/', 'http://[fd00:ec2::254]/'], linkLocal: true }), NOW);
+  t.match(linkLocal, /^ {2}endpoint {6}http:\/\/169\.254\.169\.254\/ {2}http:\/\/\[fd00:ec2::254\]\/$/m, 'link-local: both addresses');
+  t.notMatch(linkLocal, /localhost/, 'never localhost:80, which nothing answers');
+  const loopback = formatStatus(status({ port: 1338, addresses: ['127.0.0.1', '::1'], urls: ['http://localhost:1338/'] }), NOW);
+  t.match(loopback, /^ {2}endpoint {6}http:\/\/localhost:1338\/ {2}\[127\.0\.0\.1, ::1\]$/m, 'loopback: localhost and the addresses behind it, as before');
+  t.equal(endpointText({ port: 80, addresses: ['169.254.169.254', 'fd00:ec2::254'] }), 'http://169.254.169.254/  http://[fd00:ec2::254]/',
+    'a daemon that sends no urls: computed from its addresses');
+  t.equal(endpointText({ port: 1338, addresses: ['10.0.0.5'] }), 'http://10.0.0.5:1338/', 'a --host address as itself');
+  t.equal(endpointText({ port: undefined, addresses: [] }), 'not listening', 'not listening');
 });

@@ -8,7 +8,9 @@ import { CONTROL_ROUTES, isDaemonStatus, isRefreshReply } from '../../../src/con
 const NOW = Date.parse('2026-11-22T10:00:00Z');
 
 /** A runtime with only what the control API reads. */
-function fakeRuntime(roleName: string, refreshNow: () => Promise<unknown>): RoleRuntime {
+function fakeRuntime(
+  roleName: string, refreshNow: () => Promise<unknown>, endpoint = { port: 1338, addresses: ['127.0.0.1'] as readonly string[] },
+): RoleRuntime {
   return {
     role: { identity: { roleName, roleArn: `arn:aws:iam::123456789012:role/${roleName}`, region: 'us-east-1' }, issuer: { kind: 'assume-role' } },
     refresher: {
@@ -18,7 +20,7 @@ function fakeRuntime(roleName: string, refreshNow: () => Promise<unknown>): Role
     },
     mfa: undefined,
     ssoLogin: () => undefined,
-    endpoint: () => ({ port: 1338, addresses: ['127.0.0.1'] }),
+    endpoint: () => endpoint,
   } as unknown as RoleRuntime;
 }
 
@@ -66,4 +68,22 @@ t.test('an unexpected error is IMDSD_ERR_INTERNAL and is logged, not labelled an
   t.equal(reply.json().Code, 'IMDSD_ERR_INTERNAL', 'coded as internal');
   t.equal(logged.length, 1, 'logged once');
   t.match(logged[0], { event: 'control-error', url: CONTROL_ROUTES.status }, 'with the route');
+});
+
+t.test('status names the URLs the role\'s sockets answer on (issue 19)', async (t) => {
+  const expiresAtMs = NOW + 3_600_000;
+  const ok = async () => ({ ok: true, credential: { expiresAtMs } });
+  const { app } = build(() => [
+    // What serveOnSockets reports for the sockets systemd passes in link-local mode.
+    fakeRuntime('linked', ok, { port: 80, addresses: ['169.254.169.254', 'fd00:ec2::254'] }),
+    fakeRuntime('local', ok, { port: 1338, addresses: ['127.0.0.1', '::1'] }),
+  ]);
+  t.teardown(() => app.close());
+  const reply = await app.inject({ method: 'GET', url: CONTROL_ROUTES.status });
+  const body: unknown = reply.json();
+  t.ok(isDaemonStatus(body), 'a status the commands can read');
+  const roles = isDaemonStatus(body) ? body.roles : [];
+  t.match(roles[0], { port: 80, addresses: ['169.254.169.254', 'fd00:ec2::254'], urls: ['http://169.254.169.254/', 'http://[fd00:ec2::254]/'] },
+    'link-local: the two addresses, not localhost');
+  t.match(roles[1], { urls: ['http://localhost:1338/'] }, 'loopback: localhost');
 });

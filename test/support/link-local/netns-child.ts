@@ -47,18 +47,19 @@ function startDaemon(plan: ChildPlan, stsUrl: string): DaemonProcess {
   { PATH: '/usr/bin:/bin', LANG: 'C' }, launcher, [process.execPath, CLI]);
 }
 
-/** `imdsd doctor --json` and `imdsd env` in the owner's shell: no variable, the control socket named. */
+/** `imdsd doctor --json`, `imdsd env` and `imdsd status` in the owner's shell: no variable, the control socket named. */
 async function doctorAs(owner: Account): Promise<Record<string, unknown>> {
   const socket = join(owner.home, 'run', 'control.sock');
   const doctor = await runAs(owner, process.execPath, [CLI, 'doctor', '--json', '--control-socket', socket]);
   const env = await runAs(owner, process.execPath, [CLI, 'env', '--shell', 'bash', '--control-socket', socket]);
+  const status = await runAs(owner, process.execPath, [CLI, 'status', '--control-socket', socket]);
   let findings: unknown = doctor.stdout;
   try {
     findings = (JSON.parse(doctor.stdout) as { findings: unknown }).findings;
   } catch {
     // Reported as the raw text.
   }
-  return { findings, env: env.stdout, stderr: `${doctor.stderr}${env.stderr}` };
+  return { findings, env: env.stdout, status: status.stdout, stderr: `${doctor.stderr}${env.stderr}${status.stderr}` };
 }
 
 async function main(plan: ChildPlan): Promise<void> {
