@@ -17,12 +17,10 @@ import t, { type Test } from 'tap';
 import { runSdkClient, type SdkClientOutcome } from '../support/sdk-client-run.js';
 import { CLI_UNDER_TEST, runImdsd } from '../support/cli-under-test.js';
 import { fetchCredential, startPoller, summarize, waitServed } from '../support/imds-poller.js';
-import { BROKEN_PROFILE, PROFILE, ROLE, serviceFixture, unexposable, type ServiceFixture } from '../support/service-fixture.js';
+import { BROKEN_PROFILE, PROFILE, ROLE, startServiceFixture, type ServiceFixture } from '../support/service-fixture.js';
 import { refusalFor, signalChecked } from '../support/signal.js';
 import { DEFAULT_ROLE_ARN } from '../support/sts-server.js';
 import { systemctl, unitProperty, waitProperty } from '../support/systemctl.js';
-import { reportMissingTool } from '../support/required-tools.js';
-import { startUserManager } from '../support/user-manager.js';
 
 const SERVICE = 'imdsd.service';
 const SOCKET = 'imdsd.socket';
@@ -174,19 +172,8 @@ async function serviceTests(fixture: ServiceFixture): Promise<void> {
 }
 
 async function main(t: Test): Promise<void> {
-  const cannot = unexposable();
-  if (cannot !== undefined) {
-    t.skip(`skipped: ${cannot}`, () => {});
-    return;
-  }
-  const started = await startUserManager();
-  if (!started.ok) {
-    reportMissingTool(t, `no systemd user manager here: ${started.reason}`);
-    return;
-  }
-  t.teardown(() => started.manager.stop());
-  const fixture = await serviceFixture(started.manager);
-  t.teardown(() => fixture.close());
+  const fixture = await startServiceFixture(t);
+  if (fixture === undefined) return;
   t.teardown(() => fixture.imdsd(['uninstall']));
   if (fixture.cli !== CLI_UNDER_TEST) t.comment(`${CLI_UNDER_TEST} is under /tmp or /var/tmp, hidden by PrivateTmp=yes: the service runs ${fixture.cli}, the checkout bind-mounted read-only in the manager's namespace`);
   await serviceTests(fixture);

@@ -62,6 +62,14 @@ t.test('the packed tarball installs globally with no registry and no npm warning
   const version = await imdsd(pkg, ['version'], cleanEnv());
   t.equal(version.code, 0, 'imdsd version exits 0');
   t.match(version.stdout, /^\d+\.\d+\.\d+/, `it prints the version: ${version.stdout.trim()}`);
+  // Units written by 0.1 run dist/src/daemon/cli.js (issue 19): the package keeps a shim there.
+  const legacy = await new Promise<Run>((resolve) => {
+    execFile(process.execPath, [join(pkg.packageDir, 'dist', 'src', 'daemon', 'cli.js'), 'version'], { env: cleanEnv(), timeout: 30_000 }, (error, stdout, stderr) => {
+      resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, stdout, stderr });
+    });
+  });
+  t.equal(legacy.code, 0, `the 0.1 CLI path still runs the CLI: ${legacy.stderr}`);
+  t.equal(legacy.stdout, version.stdout, 'and prints the same version');
 });
 
 t.test('from the installed prefix: run, a real SDK, status, env, credential-process, doctor', async (t) => {
@@ -106,11 +114,11 @@ t.test('from the installed prefix: install --print for both platforms, run --con
   const unit = await imdsd(pkg, ['install', '--print', '--platform', 'linux', '--role-arn', DEFAULT_ROLE_ARN], home);
   t.equal(unit.code, 0, `install --print --platform linux exits 0: ${unit.stderr}`);
   const execStart = unit.stdout.split('\n').find((line) => line.startsWith('ExecStart=')) ?? '';
-  t.match(execStart, `${pkg.packageDir}/dist/src/`, 'the unit runs the installed package');
+  t.match(execStart, `"${pkg.bin}" "run"`, "the unit runs npm's bin link, which every npm install -g of a new version rewrites (issue 19)");
   t.notMatch(execStart, REPO_ROOT, 'and nothing of the checkout');
   const plist = await imdsd(pkg, ['install', '--print', '--platform', 'macos', '--role-arn', DEFAULT_ROLE_ARN], home);
   t.equal(plist.code, 0, `install --print --platform macos exits 0: ${plist.stderr}`);
-  t.match(plist.stdout, /<string>[^<]*lib\/node_modules\/imdsd\/dist\/src\/[^<]*<\/string>/, 'the plist runs the installed package');
+  t.match(plist.stdout, `<string>${pkg.bin}</string>`, "the plist runs npm's bin link too");
 
   const sts = await startStsServer();
   t.teardown(() => sts.close());

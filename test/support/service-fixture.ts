@@ -16,7 +16,9 @@ import { CLI_UNDER_TEST, runImdsd } from './cli-under-test.js';
 import type { Ran } from './systemctl.js';
 import { freePort } from './free-port.js';
 import { DEFAULT_ROLE_ARN, DEFAULT_USER, startStsServer, type AuditedStsServer } from './sts-server.js';
-import type { UserManager } from './user-manager.js';
+import { reportMissingTool } from './required-tools.js';
+import { startUserManager, type UserManager } from './user-manager.js';
+import type { Test } from 'tap';
 
 export const ROLE = 'dev';
 export const PROFILE = `[profile ${ROLE}]\nrole_arn = ${DEFAULT_ROLE_ARN}\nsource_profile = base\nregion = us-east-1\n`;
@@ -79,4 +81,26 @@ export async function serviceFixture(manager: UserManager): Promise<ServiceFixtu
   const imdsd = (args: readonly string[], runEnv: NodeJS.ProcessEnv = env): Promise<Ran> =>
     hidden ? manager.runInside([process.execPath, cli, ...args], runEnv) : runImdsd(args, runEnv);
   return { manager, sts, port: await freePort(), configFile, env, cli, imdsd, close: () => sts.close() };
+}
+
+/**
+ * A user manager and the fixture on it, both stopped by `t`'s teardown; undefined after
+ * `t` said why there is none (node under /tmp: a skip; no systemd: a skip, or a failure
+ * when IMDSD_REQUIRE_CLIENTS=1).
+ */
+export async function startServiceFixture(t: Test): Promise<ServiceFixture | undefined> {
+  const cannot = unexposable();
+  if (cannot !== undefined) {
+    t.skip(`skipped: ${cannot}`, () => {});
+    return undefined;
+  }
+  const started = await startUserManager();
+  if (!started.ok) {
+    reportMissingTool(t, `no systemd user manager here: ${started.reason}`);
+    return undefined;
+  }
+  t.teardown(() => started.manager.stop());
+  const fixture = await serviceFixture(started.manager);
+  t.teardown(() => fixture.close());
+  return fixture;
 }
