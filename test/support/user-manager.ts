@@ -14,7 +14,8 @@
  * The directories live under /dev/shm, not /tmp: the unit's PrivateTmp= hides /tmp and
  * /var/tmp from the service, as it would hide a home directory placed there. A checkout
  * that lives there itself is shown to the manager's units with expose(): a read-only bind
- * mount under the manager's directory, made in the manager's mount namespace only.
+ * mount made in the manager's mount namespace only, on an empty directory under /var/lib
+ * (root's own: a root `imdsd install` refuses a CLI below the world-writable /dev/shm).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -28,6 +29,8 @@ export const SYSTEMD_BINARY = '/lib/systemd/systemd';
 const JOURNALD_BINARY = '/lib/systemd/systemd-journald';
 /** Not hidden by the unit's PrivateTmp=, unlike /tmp and /var/tmp. */
 const BASE_DIR = '/dev/shm';
+/** Where exposed directories are mounted: root's own, so a root install accepts what is there. */
+const EXPOSE_DIR = '/var/lib';
 const READY_TIMEOUT_MS = 15_000;
 const STOP_TIMEOUT_MS = 10_000;
 
@@ -146,6 +149,7 @@ export async function startUserManager(): Promise<ManagerStart> {
   if (child.pid !== undefined) recordManager(root, child.pid);
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => { output += chunk; });
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => { output += chunk; });
+  const exposedDirs: string[] = [];
   const spawnError = new Promise<string>((resolve) => child.once('error', (error) => resolve(error.message)));
   const stop = async (): Promise<void> => {
     if (child.exitCode === null && child.signalCode === null) {
@@ -162,6 +166,8 @@ export async function startUserManager(): Promise<ManagerStart> {
     }
     await cgroup.remove();
     rmSync(root, { recursive: true, force: true });
+    // The bind mounts lived in the manager's namespace, gone with it: what is left is empty.
+    for (const dir of exposedDirs) rmSync(dir, { recursive: true, force: true });
   };
   const failure = await Promise.race([waitReady(env, child, () => output), spawnError]);
   if (failure !== undefined) {
@@ -170,18 +176,18 @@ export async function startUserManager(): Promise<ManagerStart> {
   }
   /* c8 ignore next - spawn gives a pid whenever it did not emit 'error' */
   const pid = child.pid ?? -1;
-  return { ok: true, manager: { pid, home, env, ...namespaceRunners(pid, env, root), stop } };
+  return { ok: true, manager: { pid, home, env, ...namespaceRunners(pid, env, exposedDirs), stop } };
 }
 
 /** What runs in the manager's mount namespace (nsenter), where its journal and exposed paths are. */
-function namespaceRunners(pid: number, env: NodeJS.ProcessEnv, root: string): Pick<UserManager, 'systemctlInside' | 'runInside' | 'expose'> {
+function namespaceRunners(pid: number, env: NodeJS.ProcessEnv, exposedDirs: string[]): Pick<UserManager, 'systemctlInside' | 'runInside' | 'expose'> {
   const runInside = (command: readonly string[], runEnv: NodeJS.ProcessEnv = env): Promise<Ran> =>
     run('nsenter', ['--target', String(pid), '--mount', '--', ...command], runEnv);
-  let exposed = 0;
   const expose = async (hostDir: string): Promise<string> => {
-    exposed += 1;
-    const inside = join(root, `exposed-${exposed}`);
-    mkdirSync(inside, { mode: 0o755 });
+    // Under /var/lib (root's 0755), not the manager's directory: /dev/shm is 1777, and `imdsd
+    // install` as root refuses a CLI below a directory every user can write (issue 18).
+    const inside = mkdtempSync(join(EXPOSE_DIR, 'imdsd-exposed-'));
+    exposedDirs.push(inside);
     const script = 'mount --bind "$1" "$2" && mount -o remount,bind,ro "$2"';
     const mounted = await runInside(['sh', '-c', script, 'expose', hostDir, inside]);
     if (mounted.code !== 0) throw new Error(`could not bind ${hostDir} at ${inside} in the manager's namespace: ${mounted.stderr}`);
