@@ -110,7 +110,7 @@ export function renderReport(results: Results): string {
   return parts.join('\n');
 }
 
-/** The README "Performance" section, for the lead to paste. */
+/** bench/PERFORMANCE.md, written beside bench/README.md; docs/performance.md is the write-up. */
 export function renderPerformanceSection(results: Results): string {
   return [
     '## Performance',
@@ -118,7 +118,7 @@ export function renderPerformanceSection(results: Results): string {
     'Measured by `npm run bench` (builds, then runs `dist/bench/run.js`; a few minutes; `BENCH_LONG=1` adds the',
     '1,000,000-request memory run). imdsd runs as the real daemon against a local STS and is compared, in',
     'alternating rounds of the same invocation, with a bare `node:http` server answering the same bytes after a',
-    'token Map lookup. Medians of the rounds; see [bench/README.md](bench/README.md) for what each number means.',
+    'token Map lookup. Medians of the rounds; see [bench/README.md](README.md) for what each number means.',
     '',
     renderReport(results),
   ].join('\n');

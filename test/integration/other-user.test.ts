@@ -12,7 +12,7 @@ import { DEFAULT_ROLE_ARN, DEFAULT_USER, startStsServer } from '../support/sts-s
 const OTHER_USER = 'imdsd-peer';
 const isRoot = process.getuid?.() === 0;
 const skip = process.platform !== 'linux'
-  ? 'peer uids are read from Linux /proc only (macOS: see README, security model)'
+  ? 'peer uids are read from Linux /proc only (macOS: see docs/security-model.md)'
   : !isRoot ? 'not root: cannot create a second user or run curl as it' : false;
 
 function otherUid(): number {

@@ -1,7 +1,7 @@
 /**
  * Issue 13: what each real client sees when the SSO login behind the daemon has ended.
  * None of them may get a credential; each run's own words are kept in the test output
- * (t.comment) so the README's table of what clients see can be checked against them.
+ * (t.comment) so the table of what clients see (docs/error-codes.md) can be checked against them.
  */
 import t from 'tap';
 import { callerIdentity } from '../support/interop-caller.js';

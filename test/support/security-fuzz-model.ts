@@ -1,6 +1,6 @@
 /**
  * What the fuzz expects for a request, from the documented protocol
- * (docs/imds-protocol.md, README "What the IMDS endpoint answers") and from what
+ * (docs/imds-protocol.md, docs/clients.md "What the IMDS endpoint answers") and from what
  * Node's HTTP parser does before any imdsd code runs. Written independently of
  * src/imds: where the two disagree, the fuzz reports the request.
  *

@@ -1,6 +1,6 @@
 /**
  * What doctor reports: one finding per thing it looked at, each with a stable id that
- * scripts and the README's troubleshooting table can refer to, and a one-line fix.
+ * scripts and the check table of docs/doctor.md can refer to, and a one-line fix.
  */
 
 export type Level = 'ok' | 'warning' | 'problem';

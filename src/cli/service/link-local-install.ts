@@ -21,7 +21,7 @@ import type { ServiceIo } from './service-io.js';
 
 /**
  * `sudo imdsd`, not `sudo "$(command -v imdsd)"`: sudo finds root's imdsd on its own
- * secure PATH, never one the user can change (issue 18; README, "Root installs").
+ * secure PATH, never one the user can change (issue 18; docs/link-local.md, "Who installs what").
  */
 export const ROOT_IMDSD = 'an imdsd only root can change: sudo npm install -g imdsd';
 const SUDO: Record<Platform, string> = {

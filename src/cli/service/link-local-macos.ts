@@ -4,7 +4,7 @@
  * port 80 to the port where the user's imdsd LaunchAgent listens on loopback. The daemon
  * stays the user's agent (`imdsd install --link-local` without sudo); nothing runs as
  * root but these few commands. CI renders and checks the files as text only: there is no
- * pfctl or launchd on Linux (README, "No configuration at all").
+ * pfctl or launchd on Linux (docs/link-local.md, "macOS (launchd and pf)").
  */
 import { LINK_LOCAL_IPV4, LINK_LOCAL_IPV6 } from '../../contract/link-local.js';
 import { DEFAULTS, type DaemonConfig } from '../../config/config.js';

@@ -1,7 +1,7 @@
 /**
  * Issue 14 on macOS, as text: there is no launchd or pfctl in CI, so the LaunchDaemon is
  * parsed as a plist and the pf anchor and commands are compared line by line. What macOS
- * does with them is not tested here (README, "No configuration at all").
+ * does with them is not tested here (docs/link-local.md, "macOS (launchd and pf)").
  */
 import t from 'tap';
 import { runInstall } from '../../../src/cli/service/install.js';
