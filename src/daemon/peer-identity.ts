@@ -17,12 +17,12 @@
  * table: there, local peers are admitted (docs/security-model.md). Other peers
  * (containers, with --host and --allow-cidr) are admitted by address.
  */
-import { readFile } from 'node:fs/promises';
 import { BlockList, isIPv6, type Socket } from 'node:net';
 import type { ErrorCode } from '../errors.js';
 import { isLoopback, peerAddress } from '../loopback.js';
 import { addressKey } from '../system/ip-address.js';
-import { PEER_STATES, readTcpTables, socketOwnerFinder, socketsWithPorts, type TcpSocket } from '../system/proc-net.js';
+import { socketProcessFinder } from '../system/proc-fd.js';
+import { PEER_STATES, readTcpTables, socketsWithPorts, type TcpSocket } from '../system/proc-net.js';
 import { loadKernelSockets, nativeAbsence, type KernelSockets } from '../system/sock-diag.js';
 import type { AdmitPeer, PeerInfo, PeerVerdict } from '../imds/peer-gate.js';
 import { isHostAddress } from './host-addresses.js';
@@ -151,15 +151,6 @@ export function exactPeer(sockets: readonly TcpSocket[], peer: Endpoint, ours: E
     : `${distinct.length} sockets have the connection's addresses and ports`;
 }
 
-/** The process holding socket `inode`, for the hand-out log. */
-async function processOf(ownerOf: (inode: string) => Promise<number | undefined>, procRoot: string, inode: string): Promise<{ pid: number; command: string } | undefined> {
-  if (inode === '' || inode === '0') return undefined;
-  const pid = await ownerOf(inode);
-  if (pid === undefined) return undefined;
-  const command = (await readFile(`${procRoot}/${pid}/comm`, 'utf8').catch(() => '')).trim();
-  return { pid, command: command || 'unknown' };
-}
-
 function verdict(admitted: boolean, peer: PeerInfo, reason?: string, describe?: () => Promise<PeerInfo>, code?: ErrorCode): PeerVerdict {
   let described: Promise<PeerInfo> | undefined;
   return {
@@ -190,7 +181,7 @@ function cidrCheck(allowCidrs: readonly string[]): (address: string) => boolean 
 export function createPeerAdmission(policy: PeerPolicy): AdmitPeer {
   const procRoot = policy.procRoot ?? '/proc';
   const sockets = policy.sockets ?? (policy.procRoot === undefined ? processPeerSockets() : procPeerSockets(procRoot));
-  const owners = socketOwnerFinder(procRoot, policy.pidLookupLinksPerSec ?? PID_LOOKUP_LINKS_PER_SEC);
+  const processOf = socketProcessFinder(procRoot, policy.pidLookupLinksPerSec ?? PID_LOOKUP_LINKS_PER_SEC);
   const allowed = new Set(policy.allowUids);
   if (policy.ownerUid !== undefined) allowed.add(policy.ownerUid);
   const onThisHost = policy.isHostAddress ?? isHostAddress;
@@ -203,7 +194,7 @@ export function createPeerAdmission(policy: PeerPolicy): AdmitPeer {
       .then((candidates) => exactPeer(candidates, peerEnd, { address: localAddress ?? '', port: localPort ?? 0 }), failure);
     if (typeof found === 'string') return verdict(false, { address }, `the peer could not be identified: ${found}`, undefined, PEER_UNKNOWN);
     const peer = { address, uid: found.uid };
-    const describe = async (): Promise<PeerInfo> => ({ ...peer, ...(await processOf(owners, procRoot, found.inode)) });
+    const describe = async (): Promise<PeerInfo> => ({ ...peer, ...(await processOf(found.inode)) });
     return allowed.has(found.uid)
       ? verdict(true, peer, undefined, describe)
       : verdict(false, peer, `uid ${found.uid} is not the daemon's owner${allowed.size > 1 ? ' nor in --allow-uid' : ''}`, describe);
