@@ -8,7 +8,8 @@
  * `node dist/bench/peer-lookup.js`).
  */
 import { connect, createServer, type Server, type Socket } from 'node:net';
-import { exactPeer, netlinkPeerSockets, procPeerSockets, type PeerSockets } from '../src/daemon/peer-identity.js';
+import { exactPeer } from '../src/daemon/peer-identity.js';
+import { netlinkPeerSockets, procPeerSockets, type PeerSockets } from '../src/system/peer-sockets.js';
 import { loadKernelSockets } from '../src/system/sock-diag.js';
 
 const LOOKUPS = 2_000;

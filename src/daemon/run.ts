@@ -27,7 +27,8 @@ import { renderRunUsage } from '../config/run-options.js';
 import { prettyDestination } from './pretty-log.js';
 import { takePassedSockets } from './socket-activation.js';
 import { refuseOwnPrivilegedPort } from './link-local-guard.js';
-import { createPeerAdmission, processPeerSockets } from './peer-identity.js';
+import { processPeerSockets } from '../system/peer-sockets.js';
+import { createPeerAdmission } from './peer-identity.js';
 
 /** SIGTERM/SIGINT: in-flight requests finish, and the process is gone within 5 s. */
 const SHUTDOWN_GRACE_MS = 4_500;

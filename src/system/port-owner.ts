@@ -5,7 +5,8 @@
  */
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { TCP_STATE, hexPort, parseTcpRow, readTcpTables, socketHolders } from './proc-net.js';
+import { socketHolders } from './proc-fd.js';
+import { TCP_STATE, hexPort, parseTcpRow, readTcpTables } from './proc-net.js';
 
 export interface PortOwner {
   readonly pid: number;

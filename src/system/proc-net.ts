@@ -1,10 +1,10 @@
 /**
- * Linux's view of TCP sockets, read by both the port-owner message and the peer check:
- * the tables /proc/net/tcp and /proc/net/tcp6 (one row per socket: local and remote
- * address as hex `ADDR:PORT`, state, uid, inode), and the /proc/<pid>/fd links that say
- * which process holds a socket inode (see proc(5)).
+ * Linux's TCP socket tables, read by both the port-owner message and the peer check:
+ * /proc/net/tcp and /proc/net/tcp6 (one row per socket: local and remote address as hex
+ * `ADDR:PORT`, state, uid, inode; see proc(5)). Which process holds a socket is
+ * proc-fd.ts's; which sockets are a connection's peer, peer-sockets.ts's.
  */
-import { readFile, readdir, readlink } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { procAddressText } from './ip-address.js';
 
 /** The `st` column: a listening socket, and a connected one. */
@@ -95,71 +95,4 @@ export function socketsWithPorts(tables: readonly string[], localPort: number, r
 /** The text of /proc/net/tcp and /proc/net/tcp6 under `procRoot`; a missing table reads as empty. */
 export function readTcpTables(procRoot = '/proc'): Promise<string[]> {
   return Promise.all(['tcp', 'tcp6'].map((table) => readFile(`${procRoot}/net/${table}`, 'utf8').catch(() => '')));
-}
-
-/** Calls `visit` for every socket fd of every process this user may read, from one scan of /proc/<pid>/fd. */
-async function scanSocketFds(procRoot: string, visit: (pid: number, inode: string) => void): Promise<void> {
-  const pids = (await readdir(procRoot).catch(() => [] as string[])).filter((name) => /^\d+$/.test(name));
-  for (const pid of pids) {
-    const fds = await readdir(`${procRoot}/${pid}/fd`).catch(() => [] as string[]);
-    for (const fd of fds) {
-      const link = await readlink(`${procRoot}/${pid}/fd/${fd}`).catch(() => '');
-      const inode = /^socket:\[(\d+)\]$/.exec(link)?.[1];
-      if (inode !== undefined) visit(Number(pid), inode);
-    }
-  }
-}
-
-/**
- * Every process that holds one of `inodes`, in /proc order: a socket systemd passed to the
- * daemon is held by both, and the caller may prefer one of them.
- */
-export async function socketHolders(inodes: ReadonlySet<string>, procRoot = '/proc'): Promise<number[]> {
-  const holders = new Set<number>();
-  await scanSocketFds(procRoot, (pid, inode) => {
-    if (inodes.has(inode)) holders.add(pid);
-  });
-  return [...holders];
-}
-
-/**
- * Finds the process holding a socket inode, for the hand-out log, by reading
- * /proc/<pid>/fd links newest process first (a client that just connected is usually one
- * of the newest: the AWS CLI starts per call) and stopping at the match. Reading every
- * link on the host once a second cost CPU in proportion to the host's open files, 10,000
- * sockets held elsewhere nearly doubled imdsd's CPU per new connection (issue 15), so at
- * most `linksPerSec` links are read per second; past that the log names no pid. Links
- * read on the way are remembered for the rest of that second.
- */
-export function socketOwnerFinder(procRoot: string, linksPerSec: number): (inode: string) => Promise<number | undefined> {
-  let windowStartMs = -Infinity;
-  let spent = 0;
-  let seen = new Map<string, number>();
-  const budgetLeft = (): boolean => {
-    const nowMs = performance.now();
-    if (nowMs - windowStartMs >= 1_000) {
-      windowStartMs = nowMs;
-      spent = 0;
-      seen = new Map();
-    }
-    return spent < linksPerSec;
-  };
-  return async (inode) => {
-    if (!budgetLeft()) return seen.get(inode);
-    const known = seen.get(inode);
-    if (known !== undefined) return known;
-    const pids = (await readdir(procRoot).catch(() => [] as string[])).filter((name) => /^\d+$/.test(name)).map(Number).sort((x, y) => y - x);
-    for (const pid of pids) {
-      for (const fd of await readdir(`${procRoot}/${pid}/fd`).catch(() => [] as string[])) {
-        if (!budgetLeft()) return undefined;
-        spent += 1;
-        const link = await readlink(`${procRoot}/${pid}/fd/${fd}`).catch(() => '');
-        if (!link.startsWith('socket:[')) continue;
-        const found = link.slice(8, -1);
-        seen.set(found, pid);
-        if (found === inode) return pid;
-      }
-    }
-    return undefined;
-  };
 }

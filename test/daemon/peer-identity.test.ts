@@ -3,11 +3,11 @@ import { createServer, connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import {
-  choosePeerSockets, createPeerAdmission, exactPeer, netlinkPeerSockets, PEER_UNKNOWN, procPeerSockets, type PeerSockets,
-} from '../../src/daemon/peer-identity.js';
+import { createPeerAdmission, exactPeer, PEER_UNKNOWN } from '../../src/daemon/peer-identity.js';
+import { netlinkPeerSockets, procPeerSockets, type PeerSockets } from '../../src/system/peer-sockets.js';
 import type { TcpSocket } from '../../src/system/proc-net.js';
-import { loadKernelSockets, type KernelSockets } from '../../src/system/sock-diag.js';
+import { loadKernelSockets } from '../../src/system/sock-diag.js';
+import { OURS, PEER, row } from '../support/tcp-socket-row.js';
 
 const linux = process.platform !== 'linux' && 'needs Linux';
 const kernel = loadKernelSockets();
@@ -30,38 +30,10 @@ async function loopbackPair(t: { teardown(fn: () => void): void }, host = '127.0
   return serverSide;
 }
 
-/** A socket as the kernel would list it. */
-function row(local: string, localPort: number, remote: string, remotePort: number, extra: Partial<TcpSocket> = {}): TcpSocket {
-  return { local, localPort, remote, remotePort, uid: 1001, inode: '500', state: 1, ...extra };
-}
-
-const PEER = { address: '127.0.0.1', port: 40000 };
-const OURS = { address: '127.0.0.1', port: 1338 };
-
-t.test('the peer is the one socket whose four fields all equal the connection\'s', async (t) => {
-  const client = row('127.0.0.1', 40000, '127.0.0.1', 1338);
-  t.equal(exactPeer([client], PEER, OURS), client, 'found');
-  t.equal(exactPeer([client], { address: '::ffff:127.0.0.1', port: 40000 }, { address: '::ffff:127.0.0.1', port: 1338 }), client, 'a dual-stack listener sees it v4-mapped');
-  const mapped = row('0:0:0:0:0:ffff:7f00:1', 40000, '::ffff:127.0.0.1', 1338);
-  t.equal(exactPeer([mapped], PEER, OURS), mapped, 'an IPv6 socket talking IPv4 is the same address');
-  const zoned = row('fe80::2', 40000, 'fe80::1', 1338);
-  t.equal(exactPeer([zoned], { address: 'fe80::2%dummy0', port: 40000 }, { address: 'fe80::1%dummy0', port: 1338 }), zoned, 'zoned addresses compare without their zone');
-});
-
-t.test('attacks on the old ports-only match: none of these sockets is the peer', async (t) => {
-  // The attacker connects from 127.0.0.2 with the daemon's own port as its source port.
-  const attacker = { address: '127.0.0.2', port: 1338 };
-  const ownersAccepted = row('127.0.0.1', 1338, '127.0.0.2', 1338, { uid: 1000 });
-  t.type(exactPeer([ownersAccepted], attacker, OURS), 'string', 'the daemon\'s own accepted socket, reversed, is not the peer');
-  // The attacker reuses the source port of a connection the owner holds open.
-  const ownersClient = row('127.0.0.1', 40000, '127.0.0.1', 1338, { uid: 1000 });
-  t.type(exactPeer([ownersClient], { address: '127.0.0.3', port: 40000 }, OURS), 'string', 'the owner\'s client on another address is not the peer');
-  t.type(exactPeer([row('127.0.0.1', 40000, '127.0.0.5', 1338)], PEER, OURS), 'string', 'another remote address');
-  t.type(exactPeer([row('127.0.0.1', 40001, '127.0.0.1', 1338)], PEER, OURS), 'string', 'another local port');
-  t.type(exactPeer([row('127.0.0.1', 40000, '127.0.0.1', 1339)], PEER, OURS), 'string', 'another remote port');
-});
-
 t.test('anything but exactly one connected socket is not identified', async (t) => {
+  const client = row('127.0.0.1', 40000, '127.0.0.1', 1338);
+  t.equal(exactPeer([client], PEER, OURS), client, 'exactly one: that socket is the peer');
+  t.type(exactPeer([row('127.0.0.1', 40000, '127.0.0.5', 1338)], PEER, OURS), 'string', 'a socket whose four fields differ is none');
   t.match(exactPeer([], PEER, OURS), /no socket on this host/, 'none');
   const twice = [row('127.0.0.1', 40000, '127.0.0.1', 1338, { inode: '1' }), row('127.0.0.1', 40000, '127.0.0.1', 1338, { inode: '2', uid: 0 })];
   t.match(exactPeer(twice, PEER, OURS), /2 sockets/, 'two sockets (bound to two devices) with one tuple');
@@ -107,17 +79,6 @@ t.test('fail closed: a peer that is not identified is refused with IMDSD_ERR_PEE
   t.match(other, { admitted: false, code: undefined, reason: /uid 1001 is not the daemon's owner/ }, 'another user, identified, is refused by uid');
   const listed = await createPeerAdmission({ ...policy, allowUids: [1001], sockets: fixed([row('127.0.0.1', 40000, '127.0.0.1', 1338, { uid: 1001 })]) })(fake('127.0.0.1', 40000));
   t.ok(listed.admitted, '--allow-uid admits a listed user');
-});
-
-t.test('netlink where it exists; /proc only where it cannot, with the reason', async (t) => {
-  const stub = (refused: string | null): KernelSockets => ({ candidates: () => [], probe: () => refused, parseReply: () => [] });
-  t.match(choosePeerSockets('/proc', stub(null)), { method: 'netlink' }, 'a working kernel');
-  t.match(choosePeerSockets('/proc', stub('EAFNOSUPPORT')), { method: 'proc', fallbackReason: /refused: EAFNOSUPPORT/ }, 'socket() refused');
-  t.match(choosePeerSockets('/proc', undefined, 'linux'), { method: 'proc', fallbackReason: /not built|IMDSD_NO_NATIVE/ }, 'no native part');
-  const asked: unknown[][] = [];
-  const recording: KernelSockets = { ...stub(null), candidates: (...tuple) => (asked.push(tuple), []) };
-  await netlinkPeerSockets(recording).find({ address: 'fe80::2%dummy0', port: 1 }, { address: '::ffff:127.0.0.1', port: 2 });
-  t.same(asked, [['fe80::2', 1, '127.0.0.1', 2]], 'the kernel is asked without zone or v4-mapping');
 });
 
 /** A /proc root holding one tcp table. */
