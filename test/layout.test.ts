@@ -34,7 +34,7 @@ const TESTED_ELSEWHERE: Readonly<Record<string, string>> = {
   'src/daemon/role-runtime.ts': 'one role wired end to end: test/integration/daemon-e2e.test.ts',
   'src/daemon/run.ts': 'the daemon process, signals and crash handling: test/integration/shutdown.test.ts, config-reload.test.ts',
   'src/refresher/mfa-session.ts': 'GetSessionToken against the local STS: test/integration/mfa.test.ts',
-  'src/refresher/sts-client.ts': 'the STS client against the local SigV4-verifying STS: test/refresher/sts.test.ts',
+  'src/refresher/sts-client.ts': 'the STS client against the local SigV4-verifying STS: test/refresher/issuers/assume-role.test.ts',
 };
 
 /** Tests in a mirror folder that check a behaviour across files rather than one file. */

@@ -7,7 +7,7 @@ import type { RoleIdentity } from '../credentials.js';
 import { ImdsdError } from '../errors.js';
 import type { RoleSpec } from '../config/config.js';
 import type { SourceSpec } from '../refresher/source-credentials.js';
-import { ssoLoginCommand } from '../refresher/sso-source.js';
+import { ssoLoginCommand } from '../refresher/issuers/sso.js';
 import type { DirectProfile } from './direct-profile.js';
 import { profileStsEndpoint } from '../system/sts-endpoint.js';
 import { commonFields, currentUser, DEFAULT_MFA_SESSION_SEC, FALLBACK_REGION, withKey, type ResolvedRole } from './resolve-role.js';

@@ -4,14 +4,14 @@
  * IAM user's session), each with offline and wrong-endpoint failures told apart.
  */
 import type { Clock } from '../clock.js';
-import type { IssueFn } from '../refresher/issue.js';
+import type { Issuer } from '../refresher/issuers/issuer.js';
 import type { MfaSession } from '../refresher/mfa-session.js';
 import { dnsProbe, withNetworkDiagnosis, type ResolveProbe } from '../refresher/network.js';
-import { createProcessIssue } from '../refresher/process-source.js';
-import { createMfaSessionIssue, createSessionTokenIssue } from '../refresher/session-token-source.js';
+import { createProcessIssue } from '../refresher/issuers/process.js';
+import { createMfaSessionIssue, createSessionTokenIssue } from '../refresher/issuers/session-token.js';
 import { sourceProvider } from '../refresher/source-credentials.js';
-import { createSsoIssue } from '../refresher/sso-source.js';
-import { createAssumeRole } from '../refresher/sts.js';
+import { createSsoIssue } from '../refresher/issuers/sso.js';
+import { createAssumeRoleIssue } from '../refresher/issuers/assume-role.js';
 import type { ResolvedRole } from './resolve-role.js';
 
 /** A credential_process gets this long before it is stopped: it may have to talk to a vault. */
@@ -26,12 +26,12 @@ export interface IssuerDeps {
   readonly probe?: ResolveProbe;
 }
 
-function baseIssue(role: ResolvedRole, deps: IssuerDeps): IssueFn {
+function baseIssue(role: ResolvedRole, deps: IssuerDeps): Issuer {
   const stsAccess = { region: role.identity.region, endpoint: role.endpoint, deadlineMs: deps.deadlineMs };
   const { issuer } = role;
   switch (issuer.kind) {
     case 'assume-role':
-      return createAssumeRole({
+      return createAssumeRoleIssue({
         ...stsAccess,
         roleArn: role.identity.roleArn,
         sessionName: role.sessionName,
@@ -52,7 +52,7 @@ function baseIssue(role: ResolvedRole, deps: IssuerDeps): IssueFn {
   }
 }
 
-export function createIssue(role: ResolvedRole, deps: IssuerDeps): IssueFn {
+export function createIssue(role: ResolvedRole, deps: IssuerDeps): Issuer {
   const sso = role.issuer.kind === 'sso';
   const env = deps.env;
   return withNetworkDiagnosis(baseIssue(role, deps), {

@@ -8,6 +8,7 @@ import type { Clock } from '../clock.js';
 import type { Credential, CredentialResult } from '../credentials.js';
 import { buildImdsApp, imdsTokenCount } from '../imds/app.js';
 import { cronTicker } from '../refresher/cron-ticker.js';
+import type { Issuer } from '../refresher/issuers/issuer.js';
 import { createRefresher, type Refresher } from '../refresher/refresher.js';
 import { sourceLabel, sourceProvider } from '../refresher/source-credentials.js';
 import { createMfaSession, type MfaSession } from '../refresher/mfa-session.js';
@@ -89,7 +90,7 @@ function refresherOf(role: ResolvedRole, deps: RuntimeDeps, logger: Logger): { r
   });
   const issueNow = createIssue(role, { clock: deps.clock, env: deps.env ?? process.env, deadlineMs: STS_DEADLINE_MS, mfa });
   const { stsLimit } = deps;
-  const assumeRole: typeof issueNow = stsLimit === undefined ? issueNow : (durationSec) => stsLimit(() => issueNow(durationSec));
+  const issue: Issuer = stsLimit === undefined ? issueNow : (durationSec) => stsLimit(() => issueNow(durationSec));
   // A profile served directly without aws_account_id: its first credential tells the account.
   const lookup = role.identity.accountId === '' ? createAccountLookup(stsAccess) : undefined;
   const lookupAccount: AccountLookup | undefined = lookup === undefined || stsLimit === undefined
@@ -97,7 +98,7 @@ function refresherOf(role: ResolvedRole, deps: RuntimeDeps, logger: Logger): { r
     : (credential) => stsLimit(() => lookup(credential));
   const refresher = createRefresher({
     identity: role.identity,
-    assumeRole,
+    issue,
     clock: deps.clock,
     logger: logger.child({ component: 'refresher' }),
     failureContext,
