@@ -38,7 +38,7 @@ export interface DaemonDeps {
   readonly metrics?: Metrics | undefined;
   readonly containerToken?: string | undefined;
   readonly ownerUid?: number | undefined;
-  /** AssumeRole calls in flight at most, all roles together. Default 16. */
+  /** Credential issues (STS, SSO or credential_process) in flight at most, all roles together. Default 16. */
   readonly maxConcurrentStsCalls?: number | undefined;
   /** Signs IMDSv2 tokens so that the next daemon accepts them (see src/imds/signed-token.ts). */
   readonly tokenSecret?: string | undefined;
