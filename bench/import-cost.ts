@@ -56,9 +56,9 @@ async function timedImport(pinning: Pinning, specifiers: readonly string[], roun
 
 async function assumeRoleTimes(pinning: Pinning, stsUrl: string, rounds: number): Promise<{ first: number; second: number }> {
   const script = `
-    const { createAssumeRole } = await import('./dist/src/refresher/sts.js');
+    const { createAssumeRoleIssue } = await import('./dist/src/refresher/issuers/assume-role.js');
     const { sourceProvider } = await import('./dist/src/refresher/source-credentials.js');
-    const assumeRole = createAssumeRole({
+    const assumeRole = createAssumeRoleIssue({
       roleArn: ${JSON.stringify(DEFAULT_ROLE_ARN)}, sessionName: 'bench', region: 'us-east-1', endpoint: ${JSON.stringify(stsUrl)},
       credentials: sourceProvider({ kind: 'static', accessKeyId: ${JSON.stringify(DEFAULT_USER.accessKeyId)}, secretAccessKey: ${JSON.stringify(DEFAULT_USER.secretAccessKey)} }),
       deadlineMs: 10000,

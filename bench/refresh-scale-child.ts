@@ -15,7 +15,7 @@ import { systemClock } from '../src/clock.js';
 import { createLogger } from '../src/daemon/logger.js';
 import { createRefresher, type Refresher } from '../src/refresher/refresher.js';
 import { sourceProvider } from '../src/refresher/source-credentials.js';
-import { createAssumeRole } from '../src/refresher/sts.js';
+import { createAssumeRoleIssue } from '../src/refresher/issuers/assume-role.js';
 import { DEFAULT_USER } from '../test/support/sts-server.js';
 import { createLimiter } from '../src/daemon/sts-limiter.js';
 import { peakRssMiB, rssMiB } from './proc.js';
@@ -38,12 +38,12 @@ const t0 = performance.now();
 const refreshers: Refresher[] = [];
 for (let i = 1; i <= roles; i += 1) {
   const roleArn = benchRoleArn(i);
-  const assumeRole = createAssumeRole({
+  const assumeRole = createAssumeRoleIssue({
     roleArn, sessionName: 'bench', region: 'us-east-1', endpoint: stsUrl, credentials, deadlineMs: DEADLINE_MS,
   });
   refreshers.push(createRefresher({
     identity: { roleName: `bench-${i}`, roleArn, accountId: '123456789012', region: 'us-east-1' },
-    assumeRole: (durationSec) => limiter.limit(() => {
+    issue: (durationSec) => limiter.limit(() => {
       stsCalls += 1;
       return assumeRole(durationSec);
     }),

@@ -3,29 +3,13 @@
  * src/daemon is the running process, src/cli the commands people type; they share only
  * src/contract (control API, paths, default port, exit codes), src/config (the checked
  * configuration, which `install` validates too), src/system (facts about the host) and the
- * leaves. The CLI loads the daemon's code only for `run`, and only lazily.
+ * leaves, and the SDK-free part of src/profiles (issue 20). The CLI loads the daemon's code
+ * only for `run`, and only lazily.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, normalize, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
 import t from 'tap';
-
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const SRC = join(ROOT, 'src');
-
-function walk(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? walk(path) : name.endsWith('.ts') ? [path] : [];
-  });
-}
-
-interface Import { readonly specifier: string; readonly dynamic: boolean }
-
-function importsOf(code: string): Import[] {
-  return [...code.matchAll(/\bfrom\s+'([^']+)'|\bimport\s*\(\s*'([^']+)'\s*\)/g)]
-    .map((m) => ({ specifier: m[1] ?? m[2] ?? '', dynamic: m[1] === undefined }));
-}
+import { graphOf, reachable, ROOT, SRC, srcEdges, walk } from './support/import-graph.js';
 
 /** The top folder under src a file belongs to ('.' for the leaves). */
 function areaOf(path: string): string {
@@ -41,14 +25,15 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   config: ['.', 'contract'],
   imds: ['.', 'contract'],
   refresher: ['.', 'contract', 'system'],
-  daemon: ['.', 'contract', 'config', 'system', 'imds', 'refresher'],
-  cli: ['.', 'contract', 'config', 'system'],
+  // Reading a profile and building its issuer: above the issuers (src/refresher/issuers),
+  // below the daemon; the CLI reads its SDK-free part (see the test below).
+  profiles: ['.', 'contract', 'config', 'system', 'refresher'],
+  daemon: ['.', 'contract', 'config', 'system', 'imds', 'refresher', 'profiles'],
+  cli: ['.', 'contract', 'config', 'system', 'profiles'],
 };
 
 const files = walk(SRC);
-const edges = files.flatMap((file) => importsOf(readFileSync(file, 'utf8'))
-  .filter((i) => i.specifier.startsWith('.') && !i.specifier.endsWith('.json'))
-  .map((i) => ({ file, dynamic: i.dynamic, target: normalize(join(dirname(file), i.specifier)) })));
+const edges = srcEdges(files);
 
 t.test('every folder of src is one the layout knows', async (t) => {
   for (const file of files) t.ok(areaOf(file) in MAY_IMPORT, `${relative(ROOT, file)} is in a known folder`);
@@ -61,7 +46,7 @@ t.test('imports point one way between the folders of src', async (t) => {
     const to = areaOf(target);
     if (from === to) continue;
     // The one door from the commands into the daemon: `imdsd run`, loaded on demand.
-    if (relative(ROOT, file) === 'src/cli/main.ts' && relative(ROOT, target) === 'src/daemon/run.js') {
+    if (relative(ROOT, file) === 'src/cli/main.ts' && relative(ROOT, target) === 'src/daemon/run.ts') {
       t.ok(dynamic, 'src/cli/main.ts loads the daemon lazily, for `run` only');
       continue;
     }
@@ -73,4 +58,16 @@ t.test('src/imds never uses the AWS SDK: it serves what it is given', async (t) 
   for (const file of files.filter((f) => areaOf(f) === 'imds')) {
     t.notMatch(readFileSync(file, 'utf8'), /from '@aws-sdk\//, `${relative(ROOT, file)} does not use the AWS SDK`);
   }
+});
+
+t.test('what the commands load never reaches the daemon, the refresher or the IMDS server', async (t) => {
+  // src/profiles sits above src/refresher: the CLI may use only its part that does not
+  // build issuers (the classifier doctor shares with the daemon), so nothing it loads
+  // pulls in the AWS SDK's credential code. Only `imdsd run` loads the daemon, lazily.
+  const staticGraph = graphOf(edges.filter((edge) => !edge.dynamic));
+  const cli = files.filter((f) => areaOf(f) === 'cli');
+  const loaded = [...reachable(staticGraph, cli)];
+  t.ok(loaded.some((f) => relative(ROOT, f) === 'src/profiles/classify.ts'), 'doctor uses the profile classifier');
+  const daemonSide = loaded.filter((f) => ['daemon', 'refresher', 'imds'].includes(areaOf(f))).map((f) => relative(ROOT, f));
+  t.same(daemonSide, [], `the commands load ${loaded.length} files, none of the daemon's`);
 });

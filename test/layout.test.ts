@@ -33,8 +33,9 @@ const TESTED_ELSEWHERE: Readonly<Record<string, string>> = {
   'src/daemon/logger.ts': 'redaction of every secret: test/security/log-audit.test.ts',
   'src/daemon/role-runtime.ts': 'one role wired end to end: test/integration/daemon-e2e.test.ts',
   'src/daemon/run.ts': 'the daemon process, signals and crash handling: test/integration/shutdown.test.ts, config-reload.test.ts',
+  'src/profiles/resolved-role.ts': 'types only (a resolved role, its issuer spec and deps): test/profiles/resolve.test.ts, issuer.test.ts and each kind\'s test',
   'src/refresher/mfa-session.ts': 'GetSessionToken against the local STS: test/integration/mfa.test.ts',
-  'src/refresher/sts-client.ts': 'the STS client against the local SigV4-verifying STS: test/refresher/sts.test.ts',
+  'src/refresher/sts-client.ts': 'the STS client against the local SigV4-verifying STS: test/refresher/issuers/assume-role.test.ts',
 };
 
 /** Tests in a mirror folder that check a behaviour across files rather than one file. */
@@ -78,7 +79,7 @@ t.test('no stated reason is stale', async (t) => {
 });
 
 t.test('every test file under a src mirror folder names a src file', async (t) => {
-  for (const folder of ['cli', 'config', 'contract', 'daemon', 'imds', 'refresher', 'system']) {
+  for (const folder of ['cli', 'config', 'contract', 'daemon', 'imds', 'profiles', 'refresher', 'system']) {
     const dir = join(ROOT, 'test', folder);
     if (!existsSync(dir)) continue;
     for (const test of walk(dir).filter((path) => path.endsWith('.test.ts'))) {

@@ -3,18 +3,21 @@
  * before opening its port, then listens. A reload (SIGHUP) keeps unchanged roles running
  * with their credentials; a failed reload keeps the old configuration.
  */
+import { homedir } from 'node:os';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { DaemonConfig } from '../config/config.js';
 import { isLoopback } from '../loopback.js';
 import { servedUrls } from '../contract/control-api.js';
 import { LINK_LOCAL_URL } from '../contract/link-local.js';
+import { checkKeyFilePermissions } from '../profiles/key-files.js';
+import { resolveRole } from '../profiles/resolve.js';
+import type { ResolvedRole } from '../profiles/resolved-role.js';
+import { sharedFilePaths } from '../system/aws-files.js';
 import type { Metrics } from './metrics.js';
-import { checkKeyFilePermissions, sharedFilePaths } from './key-files.js';
 import { socketsForRoles } from './activated-listen.js';
 import { createRoleRuntime, type RoleRuntime } from './role-runtime.js';
 import type { PassedSocket } from './socket-activation.js';
-import { resolveRole, type ResolvedRole } from './resolve-role.js';
 import { createLimiter } from './sts-limiter.js';
 
 /** The first fetch may take this long before the port opens anyway (it goes on behind). */
@@ -35,7 +38,7 @@ export interface DaemonDeps {
   readonly metrics?: Metrics | undefined;
   readonly containerToken?: string | undefined;
   readonly ownerUid?: number | undefined;
-  /** AssumeRole calls in flight at most, all roles together. Default 16. */
+  /** Credential issues (STS, SSO or credential_process) in flight at most, all roles together. Default 16. */
   readonly maxConcurrentStsCalls?: number | undefined;
   /** Signs IMDSv2 tokens so that the next daemon accepts them (see src/imds/signed-token.ts). */
   readonly tokenSecret?: string | undefined;
@@ -44,7 +47,7 @@ export interface DaemonDeps {
 }
 
 async function resolveAll(config: DaemonConfig, env: NodeJS.ProcessEnv): Promise<ResolvedRole[]> {
-  await checkKeyFilePermissions(sharedFilePaths(env));
+  await checkKeyFilePermissions(sharedFilePaths(env, homedir()));
   return Promise.all(config.roles.map((spec, i) => resolveRole(spec, i, env)));
 }
 

@@ -43,11 +43,11 @@ function promSink(prom: PromClient, clock: Clock, roles: () => readonly RoleGaug
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'imdsd_process_' });
   const refreshes = new Counter({
-    name: 'imdsd_refreshes_total', help: 'AssumeRole attempts by role, result and error code.',
+    name: 'imdsd_refreshes_total', help: 'Attempts to issue a credential (AssumeRole, SSO, credential_process or GetSessionToken) by role, result and error code.',
     labelNames: ['role', 'result', 'code'] as const, registers: [registry],
   });
   const stsLatency = new Histogram({
-    name: 'imdsd_sts_request_duration_seconds', help: 'Duration of AssumeRole attempts.',
+    name: 'imdsd_sts_request_duration_seconds', help: 'Duration of attempts to issue a credential, STS or SSO call or credential_process run.',
     labelNames: ['role', 'result'] as const, buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [registry],
   });
   const requests = new Counter({

@@ -8,18 +8,19 @@ import type { Clock } from '../clock.js';
 import type { Credential, CredentialResult } from '../credentials.js';
 import { buildImdsApp, imdsTokenCount } from '../imds/app.js';
 import { cronTicker } from '../refresher/cron-ticker.js';
+import type { Issuer } from '../refresher/issuers/issuer.js';
 import { createRefresher, type Refresher } from '../refresher/refresher.js';
 import { sourceLabel, sourceProvider } from '../refresher/source-credentials.js';
 import { createMfaSession, type MfaSession } from '../refresher/mfa-session.js';
 import { createAccountLookup, type AccountLookup } from '../refresher/caller-account.js';
+import { createIssuer } from '../profiles/issuer.js';
+import type { ResolvedRole } from '../profiles/resolved-role.js';
 import { serveOnSockets, type OpenedSocket } from './activated-listen.js';
 import { listen, type Listener } from './listen.js';
-import { createIssue } from './role-issuer.js';
 import { watchSsoLogin, type SsoLogin } from './sso-login.js';
 import { watchSsoRenewal, type SsoRenewal } from './sso-renewal.js';
 import { createPeerAdmission } from './peer-identity.js';
 import type { Metrics } from './metrics.js';
-import type { ResolvedRole } from './resolve-role.js';
 import type { Limit } from './sts-limiter.js';
 
 /** Each STS call fails after this long: a hung connection never stalls refreshing. */
@@ -87,9 +88,9 @@ function refresherOf(role: ResolvedRole, deps: RuntimeDeps, logger: Logger): { r
     clock: deps.clock,
     failureContext,
   });
-  const issueNow = createIssue(role, { clock: deps.clock, env: deps.env ?? process.env, deadlineMs: STS_DEADLINE_MS, mfa });
+  const issueNow = createIssuer(role, { clock: deps.clock, env: deps.env ?? process.env, deadlineMs: STS_DEADLINE_MS, mfa });
   const { stsLimit } = deps;
-  const assumeRole: typeof issueNow = stsLimit === undefined ? issueNow : (durationSec) => stsLimit(() => issueNow(durationSec));
+  const issue: Issuer = stsLimit === undefined ? issueNow : (durationSec) => stsLimit(() => issueNow(durationSec));
   // A profile served directly without aws_account_id: its first credential tells the account.
   const lookup = role.identity.accountId === '' ? createAccountLookup(stsAccess) : undefined;
   const lookupAccount: AccountLookup | undefined = lookup === undefined || stsLimit === undefined
@@ -97,7 +98,7 @@ function refresherOf(role: ResolvedRole, deps: RuntimeDeps, logger: Logger): { r
     : (credential) => stsLimit(() => lookup(credential));
   const refresher = createRefresher({
     identity: role.identity,
-    assumeRole,
+    issue,
     clock: deps.clock,
     logger: logger.child({ component: 'refresher' }),
     failureContext,

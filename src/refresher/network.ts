@@ -7,7 +7,7 @@
  */
 import { lookup } from 'node:dns/promises';
 import { ImdsdError } from '../errors.js';
-import type { IssueFn } from './issue.js';
+import type { Issuer } from './issuers/issuer.js';
 
 /** True when `host` resolves now. */
 export type ResolveProbe = (host: string) => Promise<boolean>;
@@ -68,7 +68,7 @@ export async function diagnoseNetwork(thrown: unknown, ctx: NetworkContext): Pro
 }
 
 /** The same issuer, with network failures diagnosed. */
-export function withNetworkDiagnosis(issue: IssueFn, ctx: NetworkContext): IssueFn {
+export function withNetworkDiagnosis(issue: Issuer, ctx: NetworkContext): Issuer {
   return async (durationSec) => {
     try {
       return await issue(durationSec);

@@ -13,7 +13,7 @@ import { TIME_SYNC_HINT } from '../system/time-sync.js';
 import { isSkewed, measuredOffsetMs } from './clock-skew.js';
 import type { RetryClass } from './classify.js';
 import { isServable, refreshAtMs } from './policy.js';
-import type { IssuedCredential } from './sts.js';
+import type { IssuedCredential } from './sts-client.js';
 
 /** A role's refresh status in milliseconds; the control API's RoleStatus is its JSON form. */
 export interface RefresherStatus {

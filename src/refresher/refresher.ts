@@ -15,7 +15,7 @@ import {
   credentialOf, demandAllowed, initialState, isDue, onAdopt, onAttemptStarted, onChainingLimit, onClockMeasured, onFailure,
   onStop, onSuccess, refreshOutcomeOf, resultOf, statusOf, type RefresherStatus, type RefreshState,
 } from './refresh-state.js';
-import type { AssumeRoleFn } from './sts.js';
+import type { Issuer } from './issuers/issuer.js';
 import { createAccountFill, type AccountFill } from './account-fill.js';
 import type { AccountLookup } from './caller-account.js';
 
@@ -24,7 +24,8 @@ export type Ticker = (onTick: () => void) => () => void;
 
 export interface RefresherOptions {
   readonly identity: RoleIdentity;
-  readonly assumeRole: AssumeRoleFn;
+  /** Issues each credential: AssumeRole, SSO, credential_process or GetSessionToken (issuers/). */
+  readonly issue: Issuer;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly failureContext: FailureContext;
@@ -40,7 +41,7 @@ export interface RefresherOptions {
    * started together spread out; a random source in [0, 1). Default: no jitter.
    */
   readonly scheduleJitter?: () => number;
-  /** Told of every AssumeRole attempt (metrics). */
+  /** Told of every attempt to issue a credential (metrics). */
   readonly onAttempt?: (outcome: AttemptOutcome) => void;
   /**
    * When `identity` has no account: learns it from the first credential obtained
@@ -156,7 +157,7 @@ class RefresherShell implements Refresher {
     const startedMs = clock.now();
     this.state = onAttemptStarted(this.state, startedMs);
     try {
-      const issued = await this.options.assumeRole(this.state.durationSec);
+      const issued = await this.options.issue(this.state.durationSec);
       const nowMs = clock.now();
       if (this.state.stopped) return;
       const measured = onClockMeasured(this.state, issued.stsDateMs, startedMs, nowMs);

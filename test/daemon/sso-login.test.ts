@@ -13,7 +13,7 @@ import { watchExpiry, type ExpiryNotice } from '../../src/daemon/expiry-warning.
 import { pollFile, readSsoLogin, watchSsoLogin, type SsoLogin } from '../../src/daemon/sso-login.js';
 import { ImdsdError } from '../../src/errors.js';
 import { createRefresher, type Ticker } from '../../src/refresher/refresher.js';
-import type { IssueFn } from '../../src/refresher/issue.js';
+import type { Issuer } from '../../src/refresher/issuers/issuer.js';
 import { withEnv } from '../support/aws-files.js';
 import { FakeClock, settle } from '../support/fake-clock.js';
 import { rfc3339, writeSsoCache } from '../support/sso-cache.js';
@@ -96,7 +96,7 @@ t.test('simulated: an 8-hour SSO login with 1-hour role credentials', async (t) 
   let login = { endsAtMs: start + 8 * HOUR, digest: 'login-1' };
   let issued = 0;
   // What the SDK and the portal do: role credentials for an hour while the login lasts.
-  const issue: IssueFn = async () => {
+  const issue: Issuer = async () => {
     if (clock.now() >= login.endsAtMs) {
       throw new ImdsdError('IMDSD_ERR_SSO_LOGIN_REQUIRED', 'profile dev: there is no valid SSO login', { hint: 'run `aws sso login --sso-session corp`' });
     }
@@ -112,7 +112,7 @@ t.test('simulated: an 8-hour SSO login with 1-hour role credentials', async (t) 
   };
   const refresher = createRefresher({
     identity: { roleName: 'Developer', roleArn: '', accountId: '222233334444', region: 'eu-west-1' },
-    assumeRole: issue, clock, logger: silent, ticker, random: () => 0.5,
+    issue, clock, logger: silent, ticker, random: () => 0.5,
     failureContext: { roleArn: '', sourceLabel: 'profile dev', region: 'eu-west-1' },
   });
   let fileChanged: () => void = () => undefined;

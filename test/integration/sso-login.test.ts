@@ -120,7 +120,7 @@ const renewable = (endsAtMs: number, refreshToken: string) => {
 
 t.test('a renewable login whose renewal is refused ends with its token, and the 5-minute warning fires', async (t) => {
   // One renewal per daemon here: the SDK tries at most once per 30 s per session. That
-  // a granted renewal is taken is tested with the SDK in test/refresher/sso-source.test.ts.
+  // a granted renewal is taken is tested with the SDK in test/refresher/issuers/sso.test.ts.
   portal.refuseRefresh(true);
   renewable(Date.now() + 4 * 60_000, 'aor-refresh-2');
   // The SDK may skip the first attempt (its 30 s throttle, seen on Node 22 and 24): that

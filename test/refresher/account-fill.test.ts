@@ -125,7 +125,7 @@ t.test('through the refresher: serving never waits for, nor fails with, the look
     return { accessKeyId: `ASIAFAKE${String(n).padStart(12, '0')}`, secretAccessKey: `${SECRET}-${n}`, sessionToken: `${TOKEN}-${n}`, expiresAtMs: clock.now() + 3_600_000 };
   };
   const refresher = createRefresher({
-    identity: UNKNOWN, assumeRole: issue, clock, logger: log.logger, failureContext: CONTEXT, ticker: () => () => undefined, lookupAccount: lookup,
+    identity: UNKNOWN, issue: issue, clock, logger: log.logger, failureContext: CONTEXT, ticker: () => () => undefined, lookupAccount: lookup,
   });
   t.teardown(() => refresher.stop());
   const started = await refresher.start();
@@ -150,7 +150,7 @@ t.test('a credential carried over a reload tells the account without waiting for
   const log = captureLog();
   const { lookup, calls, seen } = scriptedLookup('333344445555');
   const refresher = createRefresher({
-    identity: UNKNOWN, assumeRole: () => Promise.reject(new Error('not called')), clock, logger: log.logger, failureContext: CONTEXT,
+    identity: UNKNOWN, issue: () => Promise.reject(new Error('not called')), clock, logger: log.logger, failureContext: CONTEXT,
     ticker: () => () => undefined, lookupAccount: lookup,
   });
   t.teardown(() => refresher.stop());

@@ -13,7 +13,7 @@
 import pino from 'pino';
 import t from 'tap';
 import { createRefresher } from '../../src/refresher/refresher.js';
-import type { IssuedCredential } from '../../src/refresher/sts.js';
+import type { IssuedCredential } from '../../src/refresher/issuers/issuer.js';
 import { FakeClock } from '../support/fake-clock.js';
 import { seededRandom } from '../support/seeded-random.js';
 
@@ -104,7 +104,7 @@ async function simulate(scenario: Scenario, seed: number): Promise<Counts> {
 
   const refresher = createRefresher({
     identity: { roleName: 'dev', roleArn: 'arn:aws:iam::123456789012:role/dev', accountId: '123456789012', region: 'us-east-1' },
-    assumeRole,
+    issue: assumeRole,
     clock,
     logger: pino({ level: 'silent' }),
     failureContext: { roleArn: 'arn:aws:iam::123456789012:role/dev', sourceLabel: 'test', region: 'us-east-1' },

@@ -12,7 +12,7 @@ t.test('offline: one warning, then quiet retries, then a credential when the net
   let calls = 0;
   const refresher = createRefresher({
     identity: { roleName: 'dev', roleArn: '', accountId: '', region: 'us-east-1' },
-    assumeRole: async () => {
+    issue: async () => {
       calls++;
       if (!online) throw new ImdsdError('IMDSD_ERR_OFFLINE', 'STS cannot be reached: this machine seems to be offline');
       return { accessKeyId: 'ASIAOFFLINE000000001', secretAccessKey: 's', sessionToken: 't', expiresAtMs: clock.now() + 3_600_000 };

@@ -4,7 +4,7 @@ import type { Credential, CredentialResult, RoleIdentity } from '../../src/crede
 import type { ErrorCode } from '../../src/errors.js';
 import type { FailureContext } from '../../src/refresher/classify.js';
 import { createRefresher, type Refresher, type RefresherOptions, type Ticker } from '../../src/refresher/refresher.js';
-import type { AssumeRoleFn, IssuedCredential } from '../../src/refresher/sts.js';
+import type { IssuedCredential, Issuer } from '../../src/refresher/issuers/issuer.js';
 import { FakeClock } from '../support/fake-clock.js';
 import { seededRandom } from '../support/seeded-random.js';
 
@@ -51,7 +51,7 @@ class FakeSts {
     return this.durations.length;
   }
 
-  readonly assumeRole: AssumeRoleFn = async (durationSec) => {
+  readonly assumeRole: Issuer = async (durationSec) => {
     this.durations.push(durationSec);
     this.callTimesMs.push(this.clock.now());
     return this.behaviour === undefined ? this.issue(durationSec) : this.behaviour(durationSec);
@@ -163,7 +163,7 @@ function setup(t: Test, options: Partial<RefresherOptions> = {}): Env {
   const log = captureLog();
   const refresher = createRefresher({
     identity: IDENTITY,
-    assumeRole: sts.assumeRole,
+    issue: sts.assumeRole,
     clock,
     logger: log.logger,
     failureContext: CONTEXT,
@@ -819,7 +819,7 @@ t.test('a tick that arrives after stop() does nothing', async (t) => {
   const sts = new FakeSts(clock);
   let tick: () => void = () => undefined;
   const refresher = createRefresher({
-    identity: IDENTITY, assumeRole: sts.assumeRole, clock, logger: captureLog().logger, failureContext: CONTEXT,
+    identity: IDENTITY, issue: sts.assumeRole, clock, logger: captureLog().logger, failureContext: CONTEXT,
     // A ticker whose stop function does not stop it.
     ticker: (onTick) => {
       tick = onTick;

@@ -2,7 +2,9 @@
  * The active profile of a shell and what it holds in the shared files, read with the
  * SDK's own loader (src/system/aws-files.ts) so that doctor sees exactly the profiles the
  * SDKs see: `[name]` in the credentials file, `[profile name]` (or `[default]`) in the config.
+ * What a profile holds is classified as the daemon classifies it (src/profiles/classify.ts).
  */
+import type { CredentialKind } from '../../profiles/classify.js';
 import { configSectionHeader, loadProfiles, sharedFilePaths, type ProfileMap } from '../../system/aws-files.js';
 import type { DoctorDeps } from './deps.js';
 
@@ -22,15 +24,6 @@ export interface ProfileSection {
   /** The section as written between the brackets, for the fix. */
   readonly header: string;
   readonly settings: Readonly<Record<string, string>>;
-}
-
-/** Settings through which a profile hands out credentials before the chain reaches IMDS. */
-export type CredentialKind = 'static-keys' | 'credential-process' | 'sso' | 'web-identity' | 'role-arn' | 'role-over-imds';
-
-export interface CredentialSetting {
-  readonly kind: CredentialKind;
-  /** The keys of the section that make it so. */
-  readonly keys: readonly string[];
 }
 
 export const KIND_LABEL: Readonly<Record<CredentialKind, string>> = {
@@ -72,23 +65,5 @@ export function profileSections(files: SharedFiles, name: string): ProfileSectio
   };
   add(files.credentials, name);
   add(files.config, configSectionHeader(name));
-  return found;
-}
-
-export function credentialSettings(settings: Readonly<Record<string, string>>): CredentialSetting[] {
-  const present = (key: string): boolean => (settings[key] ?? '') !== '';
-  const found: CredentialSetting[] = [];
-  if (present('aws_access_key_id')) {
-    found.push({ kind: 'static-keys', keys: ['aws_access_key_id', 'aws_secret_access_key', 'aws_session_token'].filter(present) });
-  }
-  if (present('credential_process')) found.push({ kind: 'credential-process', keys: ['credential_process'] });
-  const sso = Object.keys(settings).filter((key) => key.startsWith('sso_'));
-  if (sso.length > 0) found.push({ kind: 'sso', keys: sso });
-  if (present('web_identity_token_file')) {
-    found.push({ kind: 'web-identity', keys: ['web_identity_token_file', 'role_arn'].filter(present) });
-  } else if (present('role_arn')) {
-    const overImds = settings.credential_source === 'Ec2InstanceMetadata';
-    found.push({ kind: overImds ? 'role-over-imds' : 'role-arn', keys: ['role_arn', 'source_profile', 'credential_source'].filter(present) });
-  }
   return found;
 }

@@ -3,7 +3,8 @@
  * holds credentials of its own, and a profile that does not exist stops the AWS CLI.
  */
 import { sharedFilePaths } from '../../system/aws-files.js';
-import { activeProfile, credentialSettings, KIND_LABEL, profileSections } from './aws-profile.js';
+import { classifyProfile } from '../../profiles/classify.js';
+import { activeProfile, KIND_LABEL, profileSections } from './aws-profile.js';
 import { ok, problem, warning, type Finding } from './finding.js';
 import type { Situation } from './situation.js';
 
@@ -19,7 +20,7 @@ export async function profileVariableChecks(s: Situation): Promise<Finding[]> {
     const paths = sharedFilePaths(s.deps.env, s.deps.home);
     return [problem(ID, `${named} names a profile that is in neither ${paths.config} nor ${paths.credentials}: the AWS CLI stops with "profile could not be found"`, { fix })];
   }
-  const kinds = [...new Set(sections.flatMap((section) => credentialSettings(section.settings).map((setting) => setting.kind)))];
+  const kinds = [...new Set(sections.flatMap((section) => classifyProfile(section.settings).settings.map((setting) => setting.kind)))];
   const winning = kinds.filter((kind) => kind !== 'role-over-imds');
   if (winning.length > 0) {
     return [problem(ID, `${named} selects a profile with ${winning.map((kind) => KIND_LABEL[kind]).join(', ')}: the SDKs use it instead of IMDS`, { fix })];

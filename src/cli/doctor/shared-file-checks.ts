@@ -2,7 +2,8 @@
  * The shared config and credentials files: settings of the active profile that the
  * default chain uses before IMDS, and credential files other users can read.
  */
-import { activeProfile, credentialSettings, KIND_LABEL, profileSections, type CredentialKind, type SharedFiles } from './aws-profile.js';
+import { classifyProfile, type CredentialKind } from '../../profiles/classify.js';
+import { activeProfile, KIND_LABEL, profileSections, type SharedFiles } from './aws-profile.js';
 import { ok, problem, runGuarded, warning, type Finding } from './finding.js';
 import type { Situation } from './situation.js';
 
@@ -19,7 +20,7 @@ function profileSettings(s: Situation, files: SharedFiles): Finding[] {
   const { name } = activeProfile(s.deps.env);
   const found: Finding[] = [];
   for (const section of profileSections(files, name)) {
-    for (const setting of credentialSettings(section.settings)) {
+    for (const setting of classifyProfile(section.settings).settings) {
       const where = `[${section.header}] in ${section.file}`;
       const fix = `remove ${setting.keys.join(', ')} from ${where}`;
       found.push(setting.kind === 'role-over-imds'

@@ -6,11 +6,11 @@ import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { ImdsdError } from '../../src/errors.js';
-import { codedFailure } from '../support/coded-failure.js';
-import { signalChecked } from '../support/signal.js';
-import { waitUntil } from '../support/wait-until.js';
-import { createProcessIssue, credentialFromOutput, runProcess } from '../../src/refresher/process-source.js';
+import { ImdsdError } from '../../../src/errors.js';
+import { codedFailure } from '../../support/coded-failure.js';
+import { signalChecked } from '../../support/signal.js';
+import { waitUntil } from '../../support/wait-until.js';
+import { createProcessIssue, credentialFromOutput, runProcess } from '../../../src/refresher/issuers/process.js';
 
 const NOW = Date.parse('2026-11-27T12:00:00Z');
 const good = (expiration: string | undefined, extra: Record<string, unknown> = {}) => JSON.stringify({

@@ -4,15 +4,15 @@
  * mfa_serial the session is the one `imdsd mfa CODE` started (mfa-session.ts).
  */
 import { GetSessionTokenCommand } from '@aws-sdk/client-sts';
-import { issuedFromIdentity, type IssueFn } from './issue.js';
-import type { MfaSession } from './mfa-session.js';
-import { createStsSender, type StsClientOptions } from './sts-client.js';
+import type { MfaSession } from '../mfa-session.js';
+import { createStsSender, type StsClientOptions } from '../sts-client.js';
+import { issuedFromIdentity, type Issuer } from './issuer.js';
 
 /** STS's own default for an IAM user's session: 12 hours. */
 export const DEFAULT_SESSION_TOKEN_SEC = 43_200;
 
 /** GetSessionToken with the long-term keys in `options.credentials`. */
-export function createSessionTokenIssue(options: StsClientOptions): IssueFn {
+export function createSessionTokenIssue(options: StsClientOptions): Issuer {
   const send = createStsSender(options);
   return (durationSec) => send('GetSessionToken', (client, abortSignal) => client.send(new GetSessionTokenCommand({
     DurationSeconds: durationSec ?? DEFAULT_SESSION_TOKEN_SEC,
@@ -20,6 +20,6 @@ export function createSessionTokenIssue(options: StsClientOptions): IssueFn {
 }
 
 /** The MFA session itself: started by `imdsd mfa`, IMDSD_ERR_MFA_REQUIRED without one. */
-export function createMfaSessionIssue(mfa: MfaSession): IssueFn {
+export function createMfaSessionIssue(mfa: MfaSession): Issuer {
   return async () => issuedFromIdentity(await mfa.provider(), 'the MFA session');
 }

@@ -7,10 +7,10 @@
  */
 import { fromSSO } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
-import { ImdsdError } from '../errors.js';
-import { issuedFromIdentity, type IssueFn } from './issue.js';
+import { ImdsdError } from '../../errors.js';
+import { issuedFromIdentity, type Issuer } from './issuer.js';
 
-export interface SsoSourceOptions {
+export interface SsoIssuerOptions {
   /** The profile with sso_account_id and sso_role_name. */
   readonly profile: string;
   readonly accountId: string;
@@ -54,7 +54,7 @@ function networkError(code: string, thrown: unknown): Error {
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'TimeoutError']);
 
 /** One coded error, with its fix, for whatever fromSSO threw. */
-export function classifySsoFailure(thrown: unknown, options: Pick<SsoSourceOptions, 'profile' | 'accountId' | 'roleName' | 'loginCommand'>): unknown {
+export function classifySsoFailure(thrown: unknown, options: Pick<SsoIssuerOptions, 'profile' | 'accountId' | 'roleName' | 'loginCommand'>): unknown {
   if (thrown instanceof ImdsdError) return thrown;
   const message = messageOf(thrown);
   const login = `run \`${options.loginCommand}\``;
@@ -102,7 +102,7 @@ export function classifySsoFailure(thrown: unknown, options: Pick<SsoSourceOptio
 }
 
 /** GetRoleCredentials through the SDK's provider, within the deadline. */
-export function createSsoIssue(options: SsoSourceOptions): IssueFn {
+export function createSsoIssue(options: SsoIssuerOptions): Issuer {
   const provider = options.provider ?? fromSSO({
     profile: options.profile,
     ...(options.startUrl === undefined || options.ssoRegion === undefined ? {} : {

@@ -3,8 +3,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { createIssue } from '../../src/daemon/role-issuer.js';
-import type { ResolvedRole } from '../../src/daemon/resolve-role.js';
+import { createIssuer } from '../../src/profiles/issuer.js';
+import type { ResolvedRole } from '../../src/profiles/resolved-role.js';
 import { systemClock } from '../../src/clock.js';
 import { withEnv, writeAwsFiles } from '../support/aws-files.js';
 import { newAccessToken, rfc3339, writeSsoCache } from '../support/sso-cache.js';
@@ -24,14 +24,14 @@ t.test('assume-role and session-token call STS with the source keys', async (t) 
   const sts = await startStsServer();
   t.teardown(() => sts.close());
   const deps = { clock: systemClock, env: {}, deadlineMs: 5_000, mfa: undefined };
-  await createIssue(role({ kind: 'assume-role' }, { endpoint: sts.url }), deps)(undefined);
+  await createIssuer(role({ kind: 'assume-role' }, { endpoint: sts.url }), deps)(undefined);
   t.equal(sts.calls.at(-1)?.action, 'AssumeRole', 'AssumeRole');
-  await createIssue(role({ kind: 'session-token', profile: 'me' }, { endpoint: sts.url }), deps)(3600);
+  await createIssuer(role({ kind: 'session-token', profile: 'me' }, { endpoint: sts.url }), deps)(3600);
   t.match(sts.calls.at(-1), { action: 'GetSessionToken', durationSeconds: 3600 }, 'GetSessionToken');
 });
 
 t.test('a process role runs its command', async (t) => {
-  const issue = createIssue(role({ kind: 'process', profile: 'p', command: 'exit 4' }), { clock: systemClock, env: {}, deadlineMs: 5_000, mfa: undefined });
+  const issue = createIssuer(role({ kind: 'process', profile: 'p', command: 'exit 4' }), { clock: systemClock, env: {}, deadlineMs: 5_000, mfa: undefined });
   await t.rejects(issue(undefined), { code: 'IMDSD_ERR_PROCESS_FAILED' }, 'its failure');
 });
 
@@ -48,8 +48,8 @@ t.test('an SSO portal that does not resolve: a wrong endpoint while DNS works, o
   writeSsoCache(tmpHome, 'https://corp.awsapps.com/start', {
     startUrl: 'https://corp.awsapps.com/start', region: 'us-east-1', accessToken: newAccessToken(), expiresAt: rfc3339(Date.now() + 3_600_000),
   });
-  const online = createIssue(sso, { clock: systemClock, env, deadlineMs: 5_000, mfa: undefined, probe: async () => true });
+  const online = createIssuer(sso, { clock: systemClock, env, deadlineMs: 5_000, mfa: undefined, probe: async () => true });
   await t.rejects(online(undefined), { code: 'IMDSD_ERR_ENDPOINT' }, 'the configured endpoint is wrong');
-  const offline = createIssue(sso, { clock: systemClock, env, deadlineMs: 5_000, mfa: undefined, probe: async () => false });
+  const offline = createIssuer(sso, { clock: systemClock, env, deadlineMs: 5_000, mfa: undefined, probe: async () => false });
   await t.rejects(offline(undefined), { code: 'IMDSD_ERR_OFFLINE' }, 'offline');
 });

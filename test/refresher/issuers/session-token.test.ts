@@ -1,9 +1,9 @@
 /** An IAM user's profile is served as a GetSessionToken session, never as its keys (issue 13). */
 import t from 'tap';
-import { FakeClock } from '../support/fake-clock.js';
-import { createMfaSession } from '../../src/refresher/mfa-session.js';
-import { createMfaSessionIssue, createSessionTokenIssue, DEFAULT_SESSION_TOKEN_SEC } from '../../src/refresher/session-token-source.js';
-import { DEFAULT_USER, startStsServer } from '../support/sts-server.js';
+import { FakeClock } from '../../support/fake-clock.js';
+import { createMfaSession } from '../../../src/refresher/mfa-session.js';
+import { createMfaSessionIssue, createSessionTokenIssue, DEFAULT_SESSION_TOKEN_SEC } from '../../../src/refresher/issuers/session-token.js';
+import { DEFAULT_USER, startStsServer } from '../../support/sts-server.js';
 
 const credentials = async () => ({ accessKeyId: DEFAULT_USER.accessKeyId, secretAccessKey: DEFAULT_USER.secretAccessKey });
 

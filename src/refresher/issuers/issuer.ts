@@ -1,16 +1,17 @@
 /**
- * Where a served credential comes from. Every kind is one function that issues a fresh
- * temporary credential; the refresher's schedule, backoff and single-flight are the
- * same for all of them (issue 13).
+ * What issues a served credential. Every kind (AssumeRole, SSO, credential_process, an
+ * IAM user's session; `CredentialSourceKind` in src/contract names them) is one function
+ * that issues a fresh temporary credential; the refresher's schedule, backoff and
+ * single-flight are the same for all of them (issue 13). The kinds are the other files
+ * of this folder; src/profiles picks one per profile.
  */
-import { ImdsdError } from '../errors.js';
-import type { IssuedCredential } from './sts-client.js';
+import { ImdsdError } from '../../errors.js';
+import type { IssuedCredential } from '../sts-client.js';
+
+export type { IssuedCredential } from '../sts-client.js';
 
 /** Issues one credential; `durationSec` is a wish the kind may ignore (SSO, process). */
-export type IssueFn = (durationSec: number | undefined) => Promise<IssuedCredential>;
-
-/** How `imdsd status` names the kinds. */
-export type IssuerKind = 'assume-role' | 'sso' | 'process' | 'session-token';
+export type Issuer = (durationSec: number | undefined) => Promise<IssuedCredential>;
 
 /** The guard on a credential from a provider (SSO, the MFA session): all parts, an expiry. */
 export function issuedFromIdentity(identity: unknown, what: string): IssuedCredential {

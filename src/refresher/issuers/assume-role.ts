@@ -3,11 +3,8 @@
  * (the refresher lowers it to 3600 s when role chaining refuses more).
  */
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
-import { createStsSender, type IssuedCredential, type StsClientOptions } from './sts-client.js';
-
-export type { IssuedCredential } from './sts-client.js';
-
-export type AssumeRoleFn = (durationSec: number | undefined) => Promise<IssuedCredential>;
+import { createStsSender, type StsClientOptions } from '../sts-client.js';
+import type { Issuer } from './issuer.js';
 
 export interface StsCallOptions extends StsClientOptions {
   readonly roleArn: string;
@@ -15,8 +12,8 @@ export interface StsCallOptions extends StsClientOptions {
   readonly externalId?: string | undefined;
 }
 
-/** Builds the AssumeRole function for one role; the STS client is created once. */
-export function createAssumeRole(options: StsCallOptions): AssumeRoleFn {
+/** Builds the AssumeRole issuer of one role; the STS client is created once. */
+export function createAssumeRoleIssue(options: StsCallOptions): Issuer {
   const send = createStsSender(options);
   return (durationSec) => send('AssumeRole', (client, abortSignal) => client.send(new AssumeRoleCommand({
     RoleArn: options.roleArn,

@@ -6,10 +6,9 @@
  * the whole process group is killed after `timeoutMs`.
  */
 import { spawn } from 'node:child_process';
-import { SERVE_MIN_REMAINING_MS } from '../credentials.js';
-import { ImdsdError } from '../errors.js';
-import type { IssueFn } from './issue.js';
-import type { IssuedCredential } from './sts-client.js';
+import { SERVE_MIN_REMAINING_MS } from '../../credentials.js';
+import { ImdsdError } from '../../errors.js';
+import type { IssuedCredential, Issuer } from './issuer.js';
 
 export interface ProcessRun {
   readonly exitCode: number | null;
@@ -61,7 +60,7 @@ export const runProcess: ProcessRunner = (command, timeoutMs) => new Promise((re
   });
 });
 
-export interface ProcessSourceOptions {
+export interface ProcessIssuerOptions {
   readonly profile: string;
   readonly command: string;
   readonly timeoutMs: number;
@@ -74,7 +73,7 @@ function nonEmpty(value: unknown): value is string {
 }
 
 /** The guard on the process's JSON: Version 1, the keys, a token, a future Expiration. */
-export function credentialFromOutput(stdout: string, options: Pick<ProcessSourceOptions, 'profile' | 'now'>): IssuedCredential {
+export function credentialFromOutput(stdout: string, options: Pick<ProcessIssuerOptions, 'profile' | 'now'>): IssuedCredential {
   const fix = `fix the credential_process of profile ${options.profile}: it must print {"Version": 1, "AccessKeyId", "SecretAccessKey", "SessionToken", "Expiration"}`;
   let data: unknown;
   try {
@@ -103,7 +102,7 @@ export function credentialFromOutput(stdout: string, options: Pick<ProcessSource
 }
 
 /** Runs the process on every refresh and checks what it printed. */
-export function createProcessIssue(options: ProcessSourceOptions): IssueFn {
+export function createProcessIssue(options: ProcessIssuerOptions): Issuer {
   const run = options.run ?? runProcess;
   return async () => {
     const result = await run(options.command, options.timeoutMs);

@@ -1,6 +1,6 @@
 /** The guard on a credential a provider returns (SSO, the MFA session). */
 import t from 'tap';
-import { issuedFromIdentity } from '../../src/refresher/issue.js';
+import { issuedFromIdentity } from '../../../src/refresher/issuers/issuer.js';
 
 t.test('a complete credential maps to the domain shape; anything less is refused', async (t) => {
   const expiration = new Date('2026-11-27T13:00:00Z');

@@ -3,13 +3,14 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import pino from 'pino';
 import t, { type Test } from 'tap';
-import type { ErrorCode } from '../../src/errors.js';
-import { classifyStsFailure, type FailureContext, type RetryClass } from '../../src/refresher/classify.js';
-import { createRefresher } from '../../src/refresher/refresher.js';
-import { sourceLabel, sourceProvider } from '../../src/refresher/source-credentials.js';
-import { createAssumeRole, type AssumeRoleFn, type StsCallOptions } from '../../src/refresher/sts.js';
-import { FakeClock } from '../support/fake-clock.js';
-import { DEFAULT_ROLE_ARN, DEFAULT_USER, startStsServer, type StsServer, type StsServerOptions } from '../support/sts-server.js';
+import type { ErrorCode } from '../../../src/errors.js';
+import { classifyStsFailure, type FailureContext, type RetryClass } from '../../../src/refresher/classify.js';
+import { createRefresher } from '../../../src/refresher/refresher.js';
+import { sourceLabel, sourceProvider } from '../../../src/refresher/source-credentials.js';
+import { createAssumeRoleIssue, type StsCallOptions } from '../../../src/refresher/issuers/assume-role.js';
+import type { Issuer } from '../../../src/refresher/issuers/issuer.js';
+import { FakeClock } from '../../support/fake-clock.js';
+import { DEFAULT_ROLE_ARN, DEFAULT_USER, startStsServer, type StsServer, type StsServerOptions } from '../../support/sts-server.js';
 
 const REGION = 'us-east-1';
 const STATIC_SOURCE = { kind: 'static', accessKeyId: DEFAULT_USER.accessKeyId, secretAccessKey: DEFAULT_USER.secretAccessKey } as const;
@@ -40,8 +41,8 @@ async function localSts(t: Test, options: StsServerOptions = {}): Promise<StsSer
   return server;
 }
 
-function assumeRoleFor(overrides: Partial<StsCallOptions> = {}): AssumeRoleFn {
-  return createAssumeRole({
+function assumeRoleFor(overrides: Partial<StsCallOptions> = {}): Issuer {
+  return createAssumeRoleIssue({
     roleArn: DEFAULT_ROLE_ARN,
     sessionName: 'imdsd-tester',
     region: REGION,
@@ -275,7 +276,7 @@ t.test('role chaining against the real protocol: the refresher falls back to 360
   const lines: string[] = [];
   const refresher = createRefresher({
     identity: { roleName: 'dev', roleArn: DEFAULT_ROLE_ARN, accountId: '123456789012', region: REGION },
-    assumeRole: chained,
+    issue: chained,
     clock,
     logger: pino({ level: 'debug' }, { write: (line: string) => void lines.push(line) }),
     failureContext: CONTEXT,

@@ -4,21 +4,16 @@
  * is group- or world-readable, and names the chmod that fixes it.
  */
 import { readFile, stat } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { ImdsdError } from '../errors.js';
-import { sharedFilePaths as awsFilePaths } from '../system/aws-files.js';
+import type { SharedFilePaths } from '../system/aws-files.js';
 
 const SECRET_SETTING = /^\s*aws_secret_access_key\s*=/m;
 
-export function sharedFilePaths(env: NodeJS.ProcessEnv, home = homedir()): string[] {
-  const paths = awsFilePaths(env, home);
-  return [paths.credentials, paths.config];
-}
-
-export async function checkKeyFilePermissions(paths: readonly string[], platform: NodeJS.Platform = process.platform): Promise<void> {
+/** Both shared files (src/system/aws-files.ts finds them), the credentials file first. */
+export async function checkKeyFilePermissions(paths: SharedFilePaths, platform: NodeJS.Platform = process.platform): Promise<void> {
   if (platform === 'win32') return;
   const exposed: string[] = [];
-  for (const path of paths) {
+  for (const path of [paths.credentials, paths.config]) {
     const info = await stat(path).catch(() => undefined);
     if (info === undefined || (info.mode & 0o077) === 0) continue;
     const text = await readFile(path, 'utf8').catch(() => '');
