@@ -15,11 +15,13 @@ import { startup } from './startup.js';
 
 const QUESTIONS: ReadonlyArray<readonly [string, Question, boolean]> = [
   ['credential-get', credentialGet, true],
-  ['new-connection', newConnection, true],
   ['idle', idle, true],
   ['startup', startup, true],
   ['roles', manyRoles, true],
   ['memory', memory, true],
+  // Last: a connection per request leaves ~100,000 TIME_WAIT sockets for a minute, which
+  // starves later connections of ephemeral ports (1,000 roles' STS calls failed after it).
+  ['new-connection', newConnection, true],
   ['peer-lookup', peerLookup, false],
 ];
 const ALIASES: Record<string, readonly string[]> = { issue: ['credential-get', 'new-connection', 'idle'], cold: ['startup'], refresh: ['roles'] };
