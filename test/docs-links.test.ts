@@ -4,7 +4,7 @@
  * reach a file that exists, and every #anchor into a markdown file one of its headings
  * (GitHub's slugs), so moving a page or rewording a heading cannot leave a dead link.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
@@ -79,4 +79,26 @@ t.test('a broken link or anchor is reported; code and external links are not lin
     'docs/b.md:4 a.md#Known-heading (no heading #Known-heading in docs/a.md)',
     'docs/b.md:6 ../docs/b.md#nowhere (no heading #nowhere in docs/b.md)',
   ], 'each broken link named with its line and reason');
+});
+
+/** Paths of the repository named in prose (`src/daemon/run.ts`, `test/support/`), as the pages cite code. */
+function namedPaths(text: string): string[] {
+  return [...text.matchAll(/`((?:src|test|bench|docs|scripts|native|systemd|launchd)\/[A-Za-z0-9_./{},-]*)`/g)]
+    .map((m) => m[1] ?? '')
+    .filter((path) => !/[{}*]/.test(path) && !path.includes('<'));
+}
+
+/** Written by a run, never committed (.gitignore). */
+const GENERATED = new Set(['bench/results.json']);
+
+t.test('every src/, test/ or bench/ path a page names in backticks exists', async (t) => {
+  t.same(namedPaths('see `src/a.ts`, `test/b/`, `src/{x,y}.ts` and `foo/c.ts`'), ['src/a.ts', 'test/b/'], 'the extractor: brace sets and other roots are skipped');
+  let named = 0;
+  for (const page of PAGES) {
+    const paths = namedPaths(readFileSync(page, 'utf8'));
+    named += paths.length;
+    const missing = paths.filter((path) => !GENERATED.has(path) && !existsSync(join(ROOT, path)) && !existsSync(join(ROOT, `${path}.ts`)));
+    t.same(missing, [], `${page.slice(ROOT.length)}: every named path exists${missing.length > 0 ? `: ${missing.join(', ')}` : ''}`);
+  }
+  t.ok(named > 20, `the paths are found (${named})`);
 });
