@@ -49,6 +49,7 @@ export const ERRORS = {
   IMDSD_ERR_INTERNAL: { status: 500, summary: 'an unexpected internal error' },
   IMDSD_ERR_SHUTTING_DOWN: { status: 503, summary: 'the daemon is shutting down' },
   IMDSD_ERR_DAEMON_NOT_RUNNING: { status: 503, summary: 'no imdsd daemon is running' },
+  IMDSD_ERR_DAEMON_REPLY: { status: 502, summary: 'the daemon answered a command with an error, or with a reply this version cannot read' },
   IMDSD_ERR_CONTROL_IN_USE: { status: 500, summary: 'another imdsd daemon already owns the control socket' },
   IMDSD_ERR_CONTROL_UNSAFE: { status: 500, summary: 'the control socket directory is not private to this user' },
   IMDSD_ERR_UNSAFE_INSTALL: { status: 500, summary: 'an install as root would run node or the CLI from a place another user can change' },

@@ -1,6 +1,7 @@
 /**
- * The `imdsd run` flags, defined once: parseArgs reads the types, `imdsd run --help` is
- * rendered from the texts, and the flag ↔ config-field mapping (for error messages and
+ * The `imdsd run` flags, defined once: parseArgs reads the types, `imdsd run --help` (and
+ * `imdsd install --help`, which passes them on) is rendered from the texts by the command
+ * table (src/cli/command-table.ts), and the flag ↔ config-field mapping (for error messages and
  * for `--config`) comes from `field` and `scope`. A flag added here is in the help.
  */
 import { DEFAULT_IMDS_PORT } from '../contract/paths.js';
@@ -92,49 +93,3 @@ export const ROLE_FLAGS: readonly RunOptionName[] = NAMES.filter((name) => optio
 /** Config field → the flag that sets it, for messages that name what the user typed. */
 export const FLAG_OF_FIELD: Readonly<Record<string, string>> = Object.fromEntries(
   NAMES.flatMap((name) => { const field = option(name).field; return field === undefined ? [] : [[field, `--${name}`]]; }));
-
-const WIDTH = 88;
-const COLUMN = 26;
-
-/** Wraps `text` to WIDTH, every line after the first indented to COLUMN. */
-function wrap(first: string, text: string): string {
-  const lines: string[] = [];
-  let line = first.length >= COLUMN - 1 ? `${first}\n${' '.repeat(COLUMN)}` : first.padEnd(COLUMN);
-  let fresh = true;
-  for (const word of text.split(' ')) {
-    const tail = line.slice(line.lastIndexOf('\n') + 1);
-    if (!fresh && tail.length + 1 + word.length > WIDTH) {
-      lines.push(line);
-      line = ' '.repeat(COLUMN) + word;
-    } else line += fresh ? word : ` ${word}`;
-    fresh = false;
-  }
-  lines.push(line);
-  return lines.join('\n');
-}
-
-function describe(name: RunOptionName): string {
-  const { value, short, help } = option(name);
-  const flag = `  ${short === undefined ? '' : `-${short}, `}--${name}${value === undefined ? '' : ` ${value}`}`;
-  return wrap(flag, help);
-}
-
-/** `imdsd run --help`, rendered from RUN_OPTIONS so that it names every flag there is. */
-export function renderRunUsage(): string {
-  const sources = NAMES.filter((name) => option(name).scope === 'source');
-  const others = NAMES.filter((name) => option(name).scope !== 'source');
-  return [
-    'Usage: imdsd run [--profile NAME | --role-arn ARN | --config FILE] [options]',
-    '',
-    'Source of the role (one of):',
-    ...sources.map(describe),
-    '',
-    'Options (those of one role go in the file, per role, with --config):',
-    ...others.map(describe),
-    '',
-    'The STS endpoint follows the SDK: AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, endpoint_url.',
-    'Exit codes: 0 clean shutdown, 78 configuration error, 69 port in use, 1 other failure.',
-    'Signals: SIGTERM/SIGINT shut down gracefully; SIGHUP reloads the configuration.',
-    '',
-  ].join('\n');
-}

@@ -138,6 +138,15 @@ export interface MfaReply extends RefreshOutcome {
   readonly mfaSessionExpiresAt: string;
 }
 
+/** `GET /v1/credentials/<role>`: the credential_process document (Version 1) the AWS CLI and SDKs read. */
+export interface CredentialProcessDocument {
+  readonly Version: 1;
+  readonly AccessKeyId: string;
+  readonly SecretAccessKey: string;
+  readonly SessionToken?: string | undefined;
+  readonly Expiration: string;
+}
+
 /** Healthy: every role holds a credential it may serve. */
 export function unhealthyReasons(roles: readonly RoleStatus[]): string[] {
   return roles
@@ -178,4 +187,9 @@ export function isRefreshReply(value: unknown): value is RefreshReply {
 
 export function isMfaReply(value: unknown): value is MfaReply {
   return isRefreshOutcome(value) && typeof (value as { mfaSessionExpiresAt?: unknown }).mfaSessionExpiresAt === 'string';
+}
+
+export function isCredentialProcessDocument(value: unknown): value is CredentialProcessDocument {
+  return isRecord(value) && value.Version === 1 && typeof value.AccessKeyId === 'string' && typeof value.SecretAccessKey === 'string'
+    && optional(value.SessionToken, 'string') && typeof value.Expiration === 'string';
 }

@@ -23,7 +23,6 @@ import { watchNetworkReturn } from './network-return.js';
 import { dnsProbe } from '../refresher/network.js';
 import type { DaemonConfig } from '../config/config.js';
 import { configFromFlags, metricsPort, parseRunArgs, type RunFlags } from '../config/run-args.js';
-import { renderRunUsage } from '../config/run-options.js';
 import { prettyDestination } from './pretty-log.js';
 import { takePassedSockets } from './socket-activation.js';
 import { refuseOwnPrivilegedPort } from './link-local-guard.js';
@@ -143,11 +142,8 @@ function handleSignals(logger: Logger, running: Daemon, flags: RunFlags, closeAl
 
 /** Resolves once the daemon runs; the process then lives on its listeners and signals. */
 export async function runCommand(argv: string[], version: string): Promise<void> {
+  // `imdsd run --help` is answered by the CLI from the command table before this loads.
   const flags = parseRunArgs(argv);
-  if (flags.help === true) {
-    process.stdout.write(renderRunUsage());
-    return;
-  }
   // Read (and removed from the environment, so children do not inherit them) before anything else.
   const passedSockets = takePassedSockets(process.env, process.pid);
   const config = await configFromFlags(flags, process.env);

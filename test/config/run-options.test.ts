@@ -1,28 +1,7 @@
 import t from 'tap';
 import { SERVE_MIN_REMAINING_MS } from '../../src/credentials.js';
-import { FLAG_OF_FIELD, ROLE_FLAGS, RUN_OPTIONS, renderRunUsage, type RunOptionName } from '../../src/config/run-options.js';
+import { FLAG_OF_FIELD, ROLE_FLAGS, RUN_OPTIONS, type RunOptionName } from '../../src/config/run-options.js';
 import schema from '../../schema/config.schema.json' with { type: 'json' };
-
-const names = Object.keys(RUN_OPTIONS) as RunOptionName[];
-
-t.test('imdsd run --help names every option there is, with its text (issue 12)', async (t) => {
-  const usage = renderRunUsage();
-  t.ok(names.length >= 25, 'the table holds the run flags');
-  for (const name of names) {
-    t.match(usage, new RegExp(`--${name}\\b`), `--${name} is in the help`);
-    const firstWords = RUN_OPTIONS[name].help.split(' ').slice(0, 3).join(' ');
-    t.ok(usage.replace(/\s+/g, ' ').includes(firstWords), `--${name} is described`);
-  }
-  for (const line of usage.split('\n')) t.ok(line.length <= 88, `no line is wider than 88 columns: ${line}`);
-});
-
-t.test('the ten options the hand-written help left out are there', async (t) => {
-  const usage = renderRunUsage();
-  for (const flag of ['--allow-uid', '--allow-cidr', '--allow-host', '--allow-forwarded', '--mfa-session-duration',
-    '--expiry-warning', '--on-expiry-warning', '--no-desktop-notify', '--control-socket', '--metrics-port']) {
-    t.match(usage, flag, `${flag} is documented`);
-  }
-});
 
 t.test('role flags are the ones a config file holds per role; daemon flags are not among them', async (t) => {
   t.ok(ROLE_FLAGS.includes('port') && ROLE_FLAGS.includes('profile') && ROLE_FLAGS.includes('allow-uid'), 'per-role flags');

@@ -1,7 +1,7 @@
 /** The URLs a role's sockets answer on (issue 19): `imdsd status` must name only those. */
 import { createServer, type AddressInfo } from 'node:net';
 import t from 'tap';
-import { isRoleStatus, loopbackAddresses, servedUrls } from '../../src/contract/control-api.js';
+import { isCredentialProcessDocument, isRoleStatus, loopbackAddresses, servedUrls } from '../../src/contract/control-api.js';
 
 /** The address a real socket bound to `host` reports, as listen.ts and activated-listen.ts read it. */
 async function boundAddress(t: { teardown(fn: () => unknown): void }, host: string): Promise<AddressInfo | undefined> {
@@ -45,4 +45,13 @@ t.test('a role status with or without urls is one a command can read', async (t)
   t.ok(isRoleStatus(role), 'from a daemon before issue 19');
   t.ok(isRoleStatus({ ...role, urls: ['http://169.254.169.254/'] }), 'with urls');
   t.notOk(isRoleStatus({ ...role, urls: [80] }), 'urls that are not strings: refused');
+});
+
+t.test('the credential_process guard accepts Version 1 documents only (issue 20)', async (t) => {
+  const document = { Version: 1, AccessKeyId: 'ASIA', SecretAccessKey: 's', SessionToken: 't', Expiration: '2026-01-01T00:00:00Z' };
+  t.ok(isCredentialProcessDocument(document), 'a whole document');
+  t.ok(isCredentialProcessDocument({ ...document, SessionToken: undefined }), 'without a session token (an IAM user\'s keys)');
+  t.notOk(isCredentialProcessDocument({ ...document, Version: 2 }), 'another version');
+  t.notOk(isCredentialProcessDocument({ ...document, Expiration: undefined }), 'no expiry');
+  t.notOk(isCredentialProcessDocument('{"Version":1}'), 'unparsed text');
 });

@@ -80,7 +80,7 @@ t.test('refresh forces an STS call now and reports it', async (t) => {
 
   const unknown = await cli(['refresh', '--role', 'nope'], env);
   t.equal(unknown.code, 1, 'an unknown role exits 1');
-  t.match(unknown.stderr, /no role named nope is configured \(configured: dev\)/, 'and lists the configured roles');
+  t.match(unknown.stderr, /^imdsd: IMDSD_ERR_UNKNOWN_ROLE: no role named nope is configured \(fix: configured: dev\)\n$/, 'and lists the configured roles');
 
   sts.injectFaults({ kind: 'http', status: 403, code: 'AccessDenied', message: 'denied' });
   const failed = await cli(['refresh', '--json'], env);

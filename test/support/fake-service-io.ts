@@ -3,6 +3,7 @@
  * ordered list of events, keeps written files in memory and answers commands from a
  * script, so install/uninstall tests compare exactly what would have happened.
  */
+import { reportError } from '../../src/cli/report-error.js';
 import type { PathInfo, RunResult, ServiceIo, UserIds } from '../../src/cli/service/service-io.js';
 
 export interface FakeFile {
@@ -97,4 +98,13 @@ export function fakeServiceIo(options: FakeOptions = {}): FakeServiceIo {
     },
   };
   return io;
+}
+
+/**
+ * A service command's exit code as the CLI gives it: what the command throws (a bad flag,
+ * an unsafe install) is printed to `io` once and exits with the contract's code, as
+ * main.ts does.
+ */
+export function exitOf(io: FakeServiceIo, running: Promise<number>): Promise<number> {
+  return running.catch((error: unknown) => reportError((text) => io.stderr(text), error));
 }

@@ -10,20 +10,12 @@ import { EXIT } from '../../contract/exit-codes.js';
 import { ImdsdError } from '../../errors.js';
 import { LOOPBACK_NAMES } from '../../loopback.js';
 import { SHELLS, quoteFor, type Shell } from '../shell-quote.js';
-import { callControl } from '../control-client.js';
+import { askDaemon } from '../control-client.js';
+import { parseCommand } from '../parse-command.js';
 import { containerTokenPath, DEFAULT_IMDS_PORT } from '../../contract/paths.js';
 import { LINK_LOCAL_IPV4, LINK_LOCAL_IPV6, LINK_LOCAL_URL } from '../../contract/link-local.js';
 import { CONTROL_ROUTES, containerCredentialsPath, isDaemonStatus, type DaemonStatus } from '../../contract/control-api.js';
-import { CLIENT_EXIT, CONTROL_SOCKET_OPTION, parseCommandArgs, reportFailure, socketFor, unreadableReply, type CommandContext } from './context.js';
-
-/** Every option this command accepts; its --help names each (command-help.ts). */
-export const OPTIONS = {
-  ...CONTROL_SOCKET_OPTION,
-  role: { type: 'string' },
-  shell: { type: 'string' },
-  port: { type: 'string' },
-  ecs: { type: 'boolean' },
-} as const;
+import { socketFor, type CommandContext } from './context.js';
 
 /** `[::1]` too: botocore matches NO_PROXY against the URL's bracketed host. */
 const NO_PROXY_NAMES = [...LOOPBACK_NAMES, '[::1]'];
@@ -78,9 +70,7 @@ async function targetOf(ctx: CommandContext, socket: string, role: string | unde
   const fallback = { port: explicitPort === undefined ? DEFAULT_IMDS_PORT : parsePort(explicitPort), roleName: role, tokenFile: containerTokenPath(socket) };
   let status: DaemonStatus;
   try {
-    const body = (await callControl(socket, 'GET', CONTROL_ROUTES.status)).body;
-    if (!isDaemonStatus(body)) throw unreadableReply('env');
-    status = body;
+    status = await askDaemon(socket, 'GET', CONTROL_ROUTES.status, isDaemonStatus, 'imdsd env');
   } catch (error) {
     if (error instanceof ImdsdError && error.code === 'IMDSD_ERR_DAEMON_NOT_RUNNING') {
       if (explicitPort === undefined) ctx.err(`# imdsd is not running; assuming port ${DEFAULT_IMDS_PORT}\n`);
@@ -99,40 +89,39 @@ async function targetOf(ctx: CommandContext, socket: string, role: string | unde
   };
 }
 
+/** The container-credentials pair (issue 7), and the token itself for older botocore. */
+async function ecsLines(shell: Shell, target: Target): Promise<string[]> {
+  if (target.roleName === undefined) {
+    throw new ImdsdError('IMDSD_ERR_CONFIG', 'imdsd env --ecs: --role is required while the daemon is not running',
+      { hint: 'pass --role NAME' });
+  }
+  // 127.0.0.1, not localhost: the one host every SDK accepts for this variable over http.
+  const lines = [
+    assignment(shell, 'AWS_CONTAINER_CREDENTIALS_FULL_URI', `http://127.0.0.1:${target.port}${containerCredentialsPath(target.roleName)}`),
+    assignment(shell, 'AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE', target.tokenFile),
+  ];
+  // botocore < 1.32 and the AWS CLI builds on it read only the variable; the token
+  // survives daemon restarts (container-token.ts), so a copy in the shell stays valid.
+  const token = await readFile(target.tokenFile, 'utf8').catch(() => undefined);
+  if (token !== undefined) lines.push(assignment(shell, 'AWS_CONTAINER_AUTHORIZATION_TOKEN', token));
+  return lines;
+}
+
 export async function envCommand(argv: string[], ctx: CommandContext): Promise<number> {
-  const { values } = parseCommandArgs('env', argv, OPTIONS);
+  const { values } = parseCommand('env', argv);
   if (values.shell !== undefined && !(SHELLS as readonly string[]).includes(values.shell)) {
-    ctx.err(`imdsd: imdsd env: --shell must be one of ${SHELLS.join(', ')}\n`);
-    return EXIT.CONFIG;
+    throw new ImdsdError('IMDSD_ERR_CONFIG', `imdsd env: --shell must be one of ${SHELLS.join(', ')}`, { hint: `--shell ${SHELLS.join('|')}` });
   }
   const shell = (values.shell as Shell | undefined) ?? detectShell(ctx.env);
-  try {
-    const target = await targetOf(ctx, socketFor(ctx, values['control-socket']), values.role, values.port);
-    const linkLocal = target.linkLocal === true && values.ecs !== true;
-    const noProxy = extendNoProxy(ctx.env.NO_PROXY ?? ctx.env.no_proxy, linkLocal ? LINK_LOCAL_NO_PROXY : []);
-    const lines: string[] = [];
-    if (values.ecs === true) {
-      if (target.roleName === undefined) {
-        throw new ImdsdError('IMDSD_ERR_CONFIG', 'imdsd env --ecs: --role is required while the daemon is not running',
-          { hint: 'pass --role NAME' });
-      }
-      // 127.0.0.1, not localhost: the one host every SDK accepts for this variable over http.
-      lines.push(assignment(shell, 'AWS_CONTAINER_CREDENTIALS_FULL_URI',
-        `http://127.0.0.1:${target.port}${containerCredentialsPath(target.roleName)}`));
-      lines.push(assignment(shell, 'AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE', target.tokenFile));
-      // botocore < 1.32 and the AWS CLI builds on it read only the variable; the token
-      // survives daemon restarts (container-token.ts), so a copy in the shell stays valid.
-      const token = await readFile(target.tokenFile, 'utf8').catch(() => undefined);
-      if (token !== undefined) lines.push(assignment(shell, 'AWS_CONTAINER_AUTHORIZATION_TOKEN', token));
-    } else if (linkLocal) {
-      lines.push(`# link-local mode: SDKs find ${LINK_LOCAL_URL} (role ${String(target.roleName)}) with no endpoint variable`, unset(shell, 'AWS_EC2_METADATA_SERVICE_ENDPOINT'));
-    } else {
-      lines.push(assignment(shell, 'AWS_EC2_METADATA_SERVICE_ENDPOINT', `http://localhost:${target.port}/`));
-    }
-    lines.push(assignment(shell, 'NO_PROXY', noProxy), assignment(shell, 'no_proxy', noProxy));
-    ctx.out(`${lines.join('\n')}\n`);
-    return CLIENT_EXIT.OK;
-  } catch (error) {
-    return reportFailure(ctx, error);
-  }
+  const target = await targetOf(ctx, socketFor(ctx, values['control-socket']), values.role, values.port);
+  const linkLocal = target.linkLocal === true && values.ecs !== true;
+  const noProxy = extendNoProxy(ctx.env.NO_PROXY ?? ctx.env.no_proxy, linkLocal ? LINK_LOCAL_NO_PROXY : []);
+  const lines = values.ecs === true
+    ? await ecsLines(shell, target)
+    : linkLocal
+      ? [`# link-local mode: SDKs find ${LINK_LOCAL_URL} (role ${String(target.roleName)}) with no endpoint variable`, unset(shell, 'AWS_EC2_METADATA_SERVICE_ENDPOINT')]
+      : [assignment(shell, 'AWS_EC2_METADATA_SERVICE_ENDPOINT', `http://localhost:${target.port}/`)];
+  lines.push(assignment(shell, 'NO_PROXY', noProxy), assignment(shell, 'no_proxy', noProxy));
+  ctx.out(`${lines.join('\n')}\n`);
+  return EXIT.OK;
 }

@@ -7,7 +7,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { CommandContext } from '../commands/context.js';
-import { callControl, replyError } from '../control-client.js';
+import { askDaemon } from '../control-client.js';
 import { CONTROL_ROUTES, isDaemonStatus, type DaemonStatus } from '../../contract/control-api.js';
 import { findPortOwner } from '../../system/port-owner.js';
 import type { DoctorDeps, DoctorFiles, HttpRequest } from './deps.js';
@@ -46,12 +46,8 @@ export const directRequest: HttpRequest = (url, init) => new Promise((resolve, r
   req.end();
 });
 
-export async function controlStatus(socket: string): Promise<DaemonStatus> {
-  const reply = await callControl(socket, 'GET', CONTROL_ROUTES.status);
-  const error = replyError(reply);
-  if (error !== undefined) throw new Error(`the control socket answered ${error.code}: ${error.message}`);
-  if (!isDaemonStatus(reply.body)) throw new Error(`the control socket ${socket} answered a status doctor cannot read`);
-  return reply.body;
+export function controlStatus(socket: string): Promise<DaemonStatus> {
+  return askDaemon(socket, 'GET', CONTROL_ROUTES.status, isDaemonStatus, 'imdsd doctor');
 }
 
 export function realDoctorDeps(ctx: CommandContext, socket: string): DoctorDeps {

@@ -9,7 +9,7 @@ import { launcherFor } from './bin-link.js';
 import { buildDefinition, type Definition } from './definition.js';
 import { LAUNCHD_LABEL, hostPlatform, type Platform } from './locations.js';
 import { PACKAGE, type PackagePaths } from './package-paths.js';
-import { endpointAdvice, guard, printError } from './report.js';
+import { endpointAdvice, printError } from './report.js';
 import { describeCommands, failureMessage, runCommands } from './runner.js';
 import { parseInstallArgs, scopeOf, type InstallArgs } from './service-args.js';
 import { installCommands } from './service-commands.js';
@@ -17,7 +17,6 @@ import { checkRootInstall } from './install-safety.js';
 import { installLinkLocal, ROOT_IMDSD } from './link-local-install.js';
 import { refuseProblem, withProblemComment } from './sandbox-paths.js';
 import type { ServiceIo } from './service-io.js';
-import { INSTALL_USAGE } from './service-usage.js';
 
 /** Where the service's own messages go, to point at when it does not come up. */
 function statusHint(platform: Platform, system: boolean, uid: number): string {
@@ -71,62 +70,59 @@ function printDefinition(io: ServiceIo, definition: Definition): number {
   return EXIT.OK;
 }
 
-/** Exit code: 0 installed (or printed), 78 bad flags, 1 anything else, with one line why. */
-export function runInstall(argv: string[], io: ServiceIo, paths: PackagePaths = PACKAGE): Promise<number> {
-  return guard(io, async () => {
-    const args = await parseInstallArgs(argv, io.env, io.cwd);
-    if (args.help) {
-      io.stdout(INSTALL_USAGE);
-      return EXIT.OK;
-    }
-    const platform = platformFor(args, io);
-    if (platform === undefined) return EXIT.FAILURE;
-    await refuseUnsafeRoot(args, io, paths);
-    // On macOS the daemon stays the user's agent: without sudo, --link-local installs it.
-    if (args.linkLocal && !(platform === 'macos' && args.mode === 'install' && io.uid !== 0)) return installLinkLocal(args, platform, io, paths);
-    const { scope, user } = scopeOf(args, platform, io.env);
-    const definition = await buildDefinition({ platform, scope, user, runArgs: args.runArgs, roles: args.config.roles }, io, paths);
-    const socket = definition.socket;
-    if (args.mode === 'print') return printDefinition(io, definition);
-    refuseProblem(definition.problem);
-    for (const warning of definition.warnings) io.stderr(`imdsd: note: ${warning}\n`);
-    const commands = installCommands(platform, scope, io.uid, definition.path, socket !== undefined);
-    const files = socket === undefined ? [definition] : [definition, socket];
-    if (args.mode === 'dry-run') {
-      const dirs = definition.dirs.map((dir) => `would create directory ${dir}\n`).join('');
-      const mode = definition.mode.toString(8).padStart(4, '0');
-      const writes = files.map((file) => `would write ${file.path} (mode ${mode}):\n${file.content}`).join('');
-      io.stdout(`${dirs}${writes}${describeCommands(commands)}`);
-      return EXIT.OK;
-    }
-    if (scope === 'system' && io.uid !== 0) {
-      printError(io, `imdsd install --system writes ${definition.path} and must run as root`,
-        `sudo imdsd install --system …, with ${ROOT_IMDSD}`);
-      return EXIT.FAILURE;
-    }
-    if (scope === 'user' && io.uid === 0 && io.env.SUDO_USER !== undefined) {
-      printError(io, `imdsd install under sudo would install the service for root, not for ${io.env.SUDO_USER}`,
-        'run it without sudo, or add --system for a system service');
-      return EXIT.FAILURE;
-    }
-    if (!(await io.exists(paths.cli))) {
-      printError(io, `the built CLI ${paths.cli} is missing, so the service could not start`, 'run `npm run build` in the imdsd package');
-      return EXIT.FAILURE;
-    }
-    for (const dir of definition.dirs) {
-      if (!(await write(io, dir, () => io.mkdir(dir)))) return EXIT.FAILURE;
-    }
-    for (const file of files) {
-      if (!(await write(io, file.path, () => io.writeFile(file.path, file.content, definition.mode)))) return EXIT.FAILURE;
-    }
-    const failure = await runCommands(io, commands);
-    if (failure !== undefined) {
-      printError(io, `${failureMessage(failure)}; ${definition.path} was written and left in place`,
-        `check ${statusHint(platform, scope === 'system', io.uid)}, then run imdsd install again`);
-      return EXIT.FAILURE;
-    }
-    io.stdout(`imdsd: installed ${files.map((file) => file.path).join(' and ')} and started the service (${statusHint(platform, scope === 'system', io.uid)})\n`);
-    io.stdout(endpointAdvice(args.config));
+/**
+ * Exit code: 0 installed (or printed), 1 anything else, with one line why. A bad flag, an
+ * unsafe install as root or a path the unit cannot reach is thrown (exit 78, nothing written).
+ */
+export async function runInstall(argv: string[], io: ServiceIo, paths: PackagePaths = PACKAGE): Promise<number> {
+  const args = await parseInstallArgs(argv, io.env, io.cwd);
+  const platform = platformFor(args, io);
+  if (platform === undefined) return EXIT.FAILURE;
+  await refuseUnsafeRoot(args, io, paths);
+  // On macOS the daemon stays the user's agent: without sudo, --link-local installs it.
+  if (args.linkLocal && !(platform === 'macos' && args.mode === 'install' && io.uid !== 0)) return installLinkLocal(args, platform, io, paths);
+  const { scope, user } = scopeOf(args, platform, io.env);
+  const definition = await buildDefinition({ platform, scope, user, runArgs: args.runArgs, roles: args.config.roles }, io, paths);
+  const socket = definition.socket;
+  if (args.mode === 'print') return printDefinition(io, definition);
+  refuseProblem(definition.problem);
+  for (const warning of definition.warnings) io.stderr(`imdsd: note: ${warning}\n`);
+  const commands = installCommands(platform, scope, io.uid, definition.path, socket !== undefined);
+  const files = socket === undefined ? [definition] : [definition, socket];
+  if (args.mode === 'dry-run') {
+    const dirs = definition.dirs.map((dir) => `would create directory ${dir}\n`).join('');
+    const mode = definition.mode.toString(8).padStart(4, '0');
+    const writes = files.map((file) => `would write ${file.path} (mode ${mode}):\n${file.content}`).join('');
+    io.stdout(`${dirs}${writes}${describeCommands(commands)}`);
     return EXIT.OK;
-  });
+  }
+  if (scope === 'system' && io.uid !== 0) {
+    printError(io, `imdsd install --system writes ${definition.path} and must run as root`,
+      `sudo imdsd install --system …, with ${ROOT_IMDSD}`);
+    return EXIT.FAILURE;
+  }
+  if (scope === 'user' && io.uid === 0 && io.env.SUDO_USER !== undefined) {
+    printError(io, `imdsd install under sudo would install the service for root, not for ${io.env.SUDO_USER}`,
+      'run it without sudo, or add --system for a system service');
+    return EXIT.FAILURE;
+  }
+  if (!(await io.exists(paths.cli))) {
+    printError(io, `the built CLI ${paths.cli} is missing, so the service could not start`, 'run `npm run build` in the imdsd package');
+    return EXIT.FAILURE;
+  }
+  for (const dir of definition.dirs) {
+    if (!(await write(io, dir, () => io.mkdir(dir)))) return EXIT.FAILURE;
+  }
+  for (const file of files) {
+    if (!(await write(io, file.path, () => io.writeFile(file.path, file.content, definition.mode)))) return EXIT.FAILURE;
+  }
+  const failure = await runCommands(io, commands);
+  if (failure !== undefined) {
+    printError(io, `${failureMessage(failure)}; ${definition.path} was written and left in place`,
+      `check ${statusHint(platform, scope === 'system', io.uid)}, then run imdsd install again`);
+    return EXIT.FAILURE;
+  }
+  io.stdout(`imdsd: installed ${files.map((file) => file.path).join(' and ')} and started the service (${statusHint(platform, scope === 'system', io.uid)})\n`);
+  io.stdout(endpointAdvice(args.config));
+  return EXIT.OK;
 }

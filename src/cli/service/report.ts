@@ -1,32 +1,14 @@
 /**
- * How the service commands talk to the person who ran them: errors in the CLI's own
- * one-line format (`imdsd: <message> (fix: <hint>)`), and the line for the shell profile.
+ * How the service commands talk to the person who ran them: a failure they report
+ * without throwing, in the CLI's one error format (report-error.ts), and the line for the
+ * shell profile.
  */
-import { isImdsdError } from '../../errors.js';
 import { DEFAULTS, type DaemonConfig } from '../../config/config.js';
-import { EXIT } from '../../contract/exit-codes.js';
+import { errorLine } from '../report-error.js';
 import type { ServiceIo } from './service-io.js';
 
 export function printError(io: ServiceIo, message: string, hint?: string): void {
-  io.stderr(`imdsd: ${message}${hint === undefined ? '' : ` (fix: ${hint})`}\n`);
-}
-
-/** Errors that are the configuration's fault: exit 78 (EX_CONFIG), nothing written. */
-const CONFIG_CODES: ReadonlySet<string> = new Set(['IMDSD_ERR_CONFIG', 'IMDSD_ERR_UNSAFE_INSTALL', 'IMDSD_ERR_UNREACHABLE_PATH']);
-
-/**
- * Runs a command body and turns a configuration error (or an unsafe root install, issue
- * 18) into its message and exit 78, as `imdsd run` does. Anything else is a bug and goes
- * on to the CLI's own handler.
- */
-export async function guard(io: ServiceIo, body: () => Promise<number>): Promise<number> {
-  try {
-    return await body();
-  } catch (error) {
-    if (!isImdsdError(error) || !CONFIG_CODES.has(error.code)) throw error;
-    printError(io, error.message, error.hint);
-    return EXIT.CONFIG;
-  }
+  io.stderr(errorLine(message, hint));
 }
 
 /** A listen address a client can use: the loopback default, or the one given. */

@@ -3,25 +3,13 @@
  * the service's command line, and is checked by the same code as `imdsd run`, so a service
  * is never installed with flags that would make it exit 78 on every start.
  */
-import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { ImdsdError } from '../../errors.js';
 import type { DaemonConfig } from '../../config/config.js';
 import { configFromFlags, parseRunArgs } from '../../config/run-args.js';
 import { RUN_OPTIONS } from '../../config/run-options.js';
+import { parseCommand } from '../parse-command.js';
 import type { Platform, Scope } from './locations.js';
-
-/** Flags of both commands that are not `imdsd run` flags. */
-const COMMON_OPTIONS = {
-  system: { type: 'boolean' },
-  'dry-run': { type: 'boolean' },
-  platform: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
-
-const INSTALL_OPTIONS = { ...RUN_OPTIONS, ...COMMON_OPTIONS, user: { type: 'string' }, print: { type: 'boolean' }, force: { type: 'boolean' } } as const;
-/** `--link-local` is a run flag for install (it reaches the service), and its own for uninstall. */
-const UNINSTALL_OPTIONS = { ...COMMON_OPTIONS, 'link-local': { type: 'boolean' } } as const;
 
 /** Run flags naming a file: the service starts elsewhere, so they are made absolute. */
 export const PATH_FLAGS: ReadonlySet<string> = new Set(['config', 'control-socket', 'external-id-file']);
@@ -30,7 +18,6 @@ const SOURCE_FLAGS = ['profile', 'role-arn', 'config'];
 export type Mode = 'install' | 'print' | 'dry-run';
 
 export interface InstallArgs {
-  readonly help: false;
   readonly mode: Mode;
   readonly system: boolean;
   readonly user: string | undefined;
@@ -46,24 +33,14 @@ export interface InstallArgs {
 }
 
 export interface UninstallArgs {
-  readonly help: boolean;
   readonly dryRun: boolean;
   readonly system: boolean;
   readonly platform: Platform | undefined;
   readonly linkLocal: boolean;
 }
 
-function configError(message: string, hint: string, cause?: unknown): ImdsdError {
-  return new ImdsdError('IMDSD_ERR_CONFIG', message, { hint, cause });
-}
-
-/** Runs node's parseArgs, turning its TypeError into the same config error as `imdsd run`. */
-function parse<R>(command: string, parseValues: () => R): R {
-  try {
-    return parseValues();
-  } catch (cause) {
-    throw configError(`imdsd ${command}: ${(cause as Error).message}`, `see \`imdsd ${command} --help\``, cause);
-  }
+function configError(message: string, hint: string): ImdsdError {
+  return new ImdsdError('IMDSD_ERR_CONFIG', message, { hint });
 }
 
 function platformOf(command: string, value: string | undefined): Platform | undefined {
@@ -88,12 +65,8 @@ export function runArgsOf(values: Readonly<Record<string, unknown>>, cwd: string
   return args;
 }
 
-/** `--help` is answered before anything else is checked. */
-export type InstallRequest = { readonly help: true } | InstallArgs;
-
-export async function parseInstallArgs(argv: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<InstallRequest> {
-  const values = parse('install', () => parseArgs({ args: argv, options: INSTALL_OPTIONS, strict: true }).values);
-  if (values.help === true) return { help: true };
+export async function parseInstallArgs(argv: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<InstallArgs> {
+  const { values } = parseCommand('install', argv);
   const platform = platformOf('install', values.platform);
   if (values.print === true && values['dry-run'] === true) {
     throw configError('imdsd install: --print and --dry-run cannot be combined', 'use --print for the definition alone, --dry-run for the whole plan');
@@ -109,7 +82,6 @@ export async function parseInstallArgs(argv: string[], env: NodeJS.ProcessEnv, c
   // gets the profile chosen now, whatever its own environment says later.
   if (!SOURCE_FLAGS.some((flag) => given[flag] !== undefined) && profile !== undefined) runArgs.unshift('--profile', profile);
   return {
-    help: false,
     mode: values.print === true ? 'print' : values['dry-run'] === true ? 'dry-run' : 'install',
     system: values.system === true,
     user: values.user,
@@ -144,9 +116,9 @@ export function scopeOf(args: InstallArgs, platform: Platform, env: NodeJS.Proce
 }
 
 export function parseUninstallArgs(argv: string[]): UninstallArgs {
-  const values = parse('uninstall', () => parseArgs({ args: argv, options: UNINSTALL_OPTIONS, strict: true }).values);
+  const { values } = parseCommand('uninstall', argv);
   return {
-    help: values.help === true, dryRun: values['dry-run'] === true, system: values.system === true,
+    dryRun: values['dry-run'] === true, system: values.system === true,
     platform: platformOf('uninstall', values.platform), linkLocal: values['link-local'] === true,
   };
 }

@@ -59,9 +59,9 @@ t.test('the control API\'s status is checked before use', async (t) => {
   }, socket);
   t.same(await controlStatus(socket), fakeStatus(), 'a good status');
   answer = { status: 200, body: { roles: 'none' } };
-  await t.rejects(controlStatus(socket), { message: `the control socket ${socket} answered a status doctor cannot read` }, 'a malformed status');
+  await t.rejects(controlStatus(socket), { code: 'IMDSD_ERR_DAEMON_REPLY', message: `imdsd doctor: the daemon at ${socket} answered a reply this version cannot read` }, 'a malformed status');
   answer = { status: 500, body: { Code: 'IMDSD_ERR_INTERNAL', Message: 'boom' } };
-  await t.rejects(controlStatus(socket), { message: 'the control socket answered IMDSD_ERR_INTERNAL: boom' }, 'an error reply');
+  await t.rejects(controlStatus(socket), { code: 'IMDSD_ERR_DAEMON_REPLY', replyCode: 'IMDSD_ERR_INTERNAL', message: 'IMDSD_ERR_INTERNAL: boom' }, 'an error reply');
   await t.rejects(controlStatus(join(dir, 'none.sock')), { code: 'IMDSD_ERR_DAEMON_NOT_RUNNING' }, 'no daemon');
 });
 

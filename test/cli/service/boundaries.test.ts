@@ -10,7 +10,9 @@ import t from 'tap';
 const SRC = new URL('../../../src/cli/service/', import.meta.url);
 const TESTS = new URL('./', import.meta.url);
 const sources = readdirSync(SRC).filter((file) => file.endsWith('.ts'));
-const ALLOWED_OUTSIDE = new Set(['../../errors.js', '../../config/config.js', '../../contract/exit-codes.js', '../../contract/link-local.js', '../../config/run-args.js', '../../config/run-options.js', '../shell-quote.js']);
+const ALLOWED_OUTSIDE = new Set(['../../errors.js', '../../config/config.js', '../../contract/exit-codes.js', '../../contract/link-local.js', '../../config/run-args.js', '../../config/run-options.js', '../shell-quote.js',
+  // The command table's shape, its one parser and its one error line (issue 20).
+  '../command-spec.js', '../parse-command.js', '../report-error.js']);
 /** Reading the package's own templates is not touching the machine. */
 const IO_MODULES = new Set(['service-io.ts', 'package-paths.ts']);
 

@@ -8,7 +8,7 @@ import { runInstall } from '../../../src/cli/service/install.js';
 import { LINUX_UNIT_PATHS } from '../../../src/cli/service/link-local-linux.js';
 import { PACKAGE } from '../../../src/cli/service/package-paths.js';
 import { runUninstall } from '../../../src/cli/service/uninstall.js';
-import { fakeServiceIo, type FakeOptions } from '../../support/fake-service-io.js';
+import { exitOf, fakeServiceIo, type FakeOptions } from '../../support/fake-service-io.js';
 
 const ARN = 'arn:aws:iam::123456789012:role/dev';
 const BUILT = { [PACKAGE.cli]: '' };
@@ -46,7 +46,7 @@ t.test('refusals: not root, no user to run as, a failing command', async (t) => 
   t.equal(await runInstall(['--link-local', '--role-arn', ARN], user), 1, 'exit 1 without root');
   t.match(user.err, /must run as root \(fix: sudo imdsd install --link-local --profile NAME, with an imdsd only root can change: sudo npm install -g imdsd\)/, 'says to use sudo');
   const noUser = root({ env: { PATH: '/usr/bin' } });
-  t.equal(await runInstall(['--link-local', '--role-arn', ARN], noUser), 78, 'root without SUDO_USER or --user: exit 78');
+  t.equal(await exitOf(noUser, runInstall(['--link-local', '--role-arn', ARN], noUser)), 78, 'root without SUDO_USER or --user: exit 78');
   t.match(noUser.err, /needs the account the service runs as/, 'never runs the daemon as root');
   const failing = root({ results: { 'systemctl restart imdsd-link-local-address.service': { code: 1, stderr: 'Job failed.\n' } } });
   t.equal(await runInstall(['--link-local', '--role-arn', ARN], failing), 1, 'a failing command: exit 1');

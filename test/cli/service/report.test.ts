@@ -1,7 +1,6 @@
 import t from 'tap';
 import { daemonSettings, freeze, type DaemonConfig, type RoleSpec } from '../../../src/config/config.js';
-import { endpointAdvice, guard, printError } from '../../../src/cli/service/report.js';
-import { ImdsdError } from '../../../src/errors.js';
+import { endpointAdvice, printError } from '../../../src/cli/service/report.js';
 import { fakeServiceIo } from '../../support/fake-service-io.js';
 
 const config = (roles: RoleSpec[]): DaemonConfig => freeze({ roles, ...daemonSettings({}, {}), origin: { kind: 'flags' } });
@@ -11,15 +10,6 @@ t.test('errors use the CLI format', async (t) => {
   printError(io, 'it failed', 'do this');
   printError(io, 'no hint');
   t.equal(io.err, 'imdsd: it failed (fix: do this)\nimdsd: no hint\n', 'imdsd: message (fix: hint)');
-});
-
-t.test('guard: config errors exit 78 with one line; anything else goes on to the CLI', async (t) => {
-  const io = fakeServiceIo();
-  t.equal(await guard(io, async () => 0), 0, 'the body decides the code');
-  t.equal(await guard(io, async () => { throw new ImdsdError('IMDSD_ERR_CONFIG', 'bad flag', { hint: 'fix it' }); }), 78, 'exit 78');
-  t.equal(io.err, 'imdsd: bad flag (fix: fix it)\n', 'the message and hint');
-  await t.rejects(guard(io, async () => { throw new ImdsdError('IMDSD_ERR_LISTEN'); }), { code: 'IMDSD_ERR_LISTEN' }, 'other ImdsdErrors are rethrown');
-  await t.rejects(guard(io, async () => { throw new Error('bug'); }), { message: 'bug' }, 'bugs are rethrown');
 });
 
 t.test('the export line names the first role\'s port and a host a client can reach', async (t) => {
