@@ -1,23 +1,25 @@
 /**
- * Serving on the sockets systemd passed (see socket-activation.ts). Each socket is listened
- * on and asked for its address first, then matched to the role whose port it carries:
- * a socket unit lists every role's port, on 127.0.0.1 and ::1, so two sockets usually
- * serve one role. A socket on no role's port, or a role without a socket, is an error,
- * never a silent bind of the port by the daemon. LISTEN_FDNAMES only names sockets in
- * messages.
+ * Serving on the sockets systemd passed (see socket-activation.ts). Each socket's own
+ * address is read first (its /proc/self/fd link names its inode, the TCP tables its
+ * address), then it is matched to the role whose port it carries: a socket unit lists
+ * every role's port, on 127.0.0.1 and ::1, so two sockets usually serve one role. A socket
+ * on no role's port, or a role without a socket, is an error, never a silent bind of the
+ * port by the daemon. Only then does each socket's app listen on it, as every listener
+ * does (listen.ts), so a client that connects meanwhile waits in the kernel's queue.
+ * LISTEN_FDNAMES only names sockets in messages.
  */
+import { readlink } from 'node:fs/promises';
+import { isIPv6, SocketAddress } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { adoptLimits, closeServer, imdsHttpServer, type Listener } from './listen.js';
+import type { RoleImds } from '../imds/app.js';
+import { parseTcpRow, readTcpTables, TCP_STATE, tcpSocketOf } from '../system/proc-net.js';
+import { type Listener, listenerOf, listenOn } from './listen.js';
 import { activationError, type PassedSocket } from './socket-activation.js';
 
 export interface OpenedSocket {
   readonly socket: PassedSocket;
-  readonly server: Server;
   readonly address: string;
   readonly port: number;
-  /** Routes the socket's requests (those that arrived already, too) to the app. */
-  attach(app: FastifyInstance): void;
 }
 
 /** What a role is matched by. */
@@ -26,52 +28,37 @@ export interface RolePort {
   readonly port: number;
 }
 
-function listenOnFd(server: Server, { fd, name }: PassedSocket): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) => reject(activationError(`fd ${fd} (${name}) cannot be listened on (${error.code ?? error.message})`, undefined, error)));
-    server.listen({ fd }, () => resolve());
-  });
+/** The listening TCP socket of `inode` in the tables, if there is one. */
+function listeningSocket(tables: readonly string[], inode: string): { address: string; port: number } | undefined {
+  for (const line of tables.flatMap((table) => table.split('\n'))) {
+    const row = parseTcpRow(line);
+    if (row?.inode !== inode || row.state !== TCP_STATE.LISTEN) continue;
+    const socket = tcpSocketOf(row);
+    // The tables spell IPv6 in eight full groups: as Node reports it (`::1`) instead.
+    if (socket !== undefined) return { address: new SocketAddress({ address: socket.local, family: isIPv6(socket.local) ? 'ipv6' : 'ipv4' }).address, port: socket.localPort };
+  }
+  return undefined;
 }
 
-async function openOne(socket: PassedSocket): Promise<OpenedSocket> {
-  let app: FastifyInstance | undefined;
-  const waiting: Array<[IncomingMessage, ServerResponse]> = [];
-  const server = imdsHttpServer((req, res) => {
-    if (app === undefined) waiting.push([req, res]);
-    else app.routing(req, res);
-  });
+async function identify(socket: PassedSocket, tables: readonly string[], procRoot: string): Promise<OpenedSocket> {
+  const { fd, name } = socket;
+  let link: string;
   try {
-    await listenOnFd(server, socket);
+    link = await readlink(`${procRoot}/self/fd/${fd}`);
   } catch (error) {
-    await closeServer(server);
-    throw error;
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw activationError(`fd ${fd} (${name}) cannot be listened on (${code})`, undefined, error);
   }
-  const address = server.address();
-  if (typeof address !== 'object' || address === null) {
-    await closeServer(server);
-    throw activationError(`fd ${socket.fd} (${socket.name}) is not a TCP socket (${String(address)})`);
-  }
-  return {
-    socket,
-    server,
-    address: address.address,
-    port: address.port,
-    attach(target) {
-      app = target;
-      adoptLimits(server, target);
-      for (const [req, res] of waiting.splice(0)) target.routing(req, res);
-    },
-  };
+  const inode = /^socket:\[(\d+)\]$/.exec(link)?.[1];
+  const found = inode === undefined ? undefined : listeningSocket(tables, inode);
+  if (found === undefined) throw activationError(`fd ${fd} (${name}) is not a TCP socket (${link}: no listening TCP socket)`);
+  return { socket, ...found };
 }
 
-/** Listens on every passed socket; on any failure closes those already open. */
-export async function openPassedSockets(sockets: readonly PassedSocket[]): Promise<OpenedSocket[]> {
-  const outcomes = await Promise.allSettled(sockets.map(openOne));
-  const opened = outcomes.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
-  const failed = outcomes.find((outcome) => outcome.status === 'rejected');
-  if (failed === undefined) return opened;
-  await Promise.all(opened.map((one) => closeServer(one.server)));
-  throw failed.reason;
+/** Finds every passed socket's address and port; nothing listens yet. */
+export async function openPassedSockets(sockets: readonly PassedSocket[], procRoot = '/proc'): Promise<OpenedSocket[]> {
+  const tables = await readTcpTables(procRoot);
+  return Promise.all(sockets.map((socket) => identify(socket, tables, procRoot)));
 }
 
 function describe(roles: readonly RolePort[]): string {
@@ -98,28 +85,28 @@ export function assignToRoles(opened: readonly OpenedSocket[], roles: readonly R
   return byRole;
 }
 
-/** Matches the sockets to the roles, closing them all when they do not match. */
+/** Matches the sockets to the roles. */
 export async function socketsForRoles(sockets: readonly PassedSocket[], roles: readonly RolePort[]): Promise<OpenedSocket[][]> {
-  const opened = await openPassedSockets(sockets);
+  return assignToRoles(await openPassedSockets(sockets), roles);
+}
+
+async function listenOnSocket(imds: RoleImds, { socket, address }: OpenedSocket): Promise<FastifyInstance> {
   try {
-    return assignToRoles(opened, roles);
+    return await listenOn(imds, { fd: socket.fd, host: address });
   } catch (error) {
-    await Promise.all(opened.map((one) => closeServer(one.server)));
-    throw error;
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw activationError(`fd ${socket.fd} (${socket.name}) cannot be listened on (${code})`, undefined, error);
   }
 }
 
-/** A role's listener on its passed sockets. */
-export async function serveOnSockets(app: FastifyInstance, sockets: readonly OpenedSocket[]): Promise<Listener> {
-  await app.ready();
-  for (const one of sockets) one.attach(app);
-  return {
-    port: sockets[0]?.port ?? 0,
-    addresses: sockets.map((one) => one.address),
-    async close() {
-      // In-flight requests finish before the app closes, which forgets its IMDSv2 tokens.
-      await Promise.all(sockets.map((one) => closeServer(one.server)));
-      await app.close();
-    },
-  };
+/** A role's listener on its passed sockets; on any failure closes those already listening. */
+export async function serveOnSockets(imds: RoleImds, sockets: readonly OpenedSocket[]): Promise<Listener> {
+  const outcomes = await Promise.allSettled(sockets.map((one) => listenOnSocket(imds, one)));
+  const apps = outcomes.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
+  const failed = outcomes.find((outcome) => outcome.status === 'rejected');
+  if (failed !== undefined) {
+    await Promise.all(apps.map((app) => app.close()));
+    throw failed.reason;
+  }
+  return listenerOf(apps, sockets[0]?.port ?? 0, sockets.map((one) => one.address));
 }

@@ -1,16 +1,16 @@
 /**
  * Opens a role's IMDS listener. By default on both loopback addresses, 127.0.0.1 and ::1,
- * one app behind both (so a token issued over one family works over the other), because
+ * sharing the role's tokens (so a token issued over one family works over the other), because
  * Node 17+ and other clients may resolve `localhost` to either. Fastify's own `localhost`
  * binding swallows a failure on the second address, which could leave ::1 to another
- * process: here that is an error, except where the machine has no IPv6 at all.
+ * process: here that is an error, except where the machine has no IPv6 at all. Each
+ * address is its own fastify app of the role (createRoleImds).
  */
-import type { FastifyInstance } from 'fastify';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { FastifyInstance, FastifyListenOptions } from 'fastify';
 import type { Logger } from 'pino';
 import { DEFAULT_IMDS_PORT } from '../contract/paths.js';
 import { ImdsdError } from '../errors.js';
-import { IMDS_LIMITS } from '../imds/app.js';
+import type { RoleImds } from '../imds/app.js';
 import { findPortOwner } from '../system/port-owner.js';
 
 export interface Listener {
@@ -38,70 +38,67 @@ async function portError(cause: NodeJS.ErrnoException, host: string, port: numbe
     { hint: cause.code === 'EACCES' ? 'ports below 1024 need privileges: use a higher --port' : undefined, cause });
 }
 
-/** An http server with the limits fastify gives its own (see IMDS_LIMITS), for a listener fastify did not open. */
-export function imdsHttpServer(handler: (req: IncomingMessage, res: ServerResponse) => void): Server {
-  return createServer({ maxHeaderSize: IMDS_LIMITS.maxHeaderBytes, connectionsCheckingInterval: IMDS_LIMITS.timeoutCheckMs }, handler);
+declare module 'fastify' {
+  interface FastifyListenOptions {
+    /** A socket already bound (systemd's): fastify passes its options to net.Server.listen, which takes `fd`. */
+    fd?: number;
+  }
 }
 
-/** The app's timeouts and client-error handling on another server of the same app. */
-export function adoptLimits(server: Server, app: FastifyInstance): void {
-  const primary = app.server;
-  server.on('clientError', (_error, socket) => app.server.emit('clientError', _error, socket));
-  server.requestTimeout = primary.requestTimeout;
-  server.headersTimeout = primary.headersTimeout;
-  server.keepAliveTimeout = primary.keepAliveTimeout;
-  server.timeout = primary.timeout;
+/**
+ * Every IMDS listener is opened here, the same way: a new app of the role, `app.listen`,
+ * and on failure the app closed again. A port, ::1 and a passed fd differ only in the
+ * options (a passed fd gets its own address as `host`, so fastify binds nothing more).
+ */
+export async function listenOn(imds: RoleImds, options: FastifyListenOptions): Promise<FastifyInstance> {
+  const app = imds.app();
+  try {
+    await app.listen(options);
+    return app;
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
 }
 
-function listenSecondary(app: FastifyInstance, host: string, port: number): Promise<Server> {
-  const server = imdsHttpServer((req, res) => app.routing(req, res));
-  adoptLimits(server, app);
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen({ host, port, ipv6Only: true }, () => {
-      server.off('error', reject);
-      resolve(server);
-    });
-  });
+/** A listener made of apps that each listen on one socket. */
+export function listenerOf(apps: readonly FastifyInstance[], port: number, addresses: readonly string[]): Listener {
+  return {
+    port,
+    addresses,
+    // Each app stops accepting, finishes what is in flight and closes idle connections.
+    async close() {
+      await Promise.all(apps.map((app) => app.close()));
+    },
+  };
 }
 
-export function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeIdleConnections();
-  });
+function boundPortOf(app: FastifyInstance, fallback: number): number {
+  const address = app.server.address();
+  return typeof address === 'object' && address !== null ? address.port : fallback;
 }
 
 /** Listens on `host`, or on both loopback addresses when `host` is undefined. */
-export async function listen(app: FastifyInstance, port: number, host: string | undefined, logger: Logger): Promise<Listener> {
+export async function listen(imds: RoleImds, port: number, host: string | undefined, logger: Logger): Promise<Listener> {
   const primaryHost = host ?? '127.0.0.1';
+  let primary: FastifyInstance;
   try {
-    await app.listen({ host: primaryHost, port });
+    primary = await listenOn(imds, { host: primaryHost, port });
   } catch (cause) {
     throw await portError(cause as NodeJS.ErrnoException, primaryHost, port);
   }
-  const address = app.server.address();
-  const boundPort = typeof address === 'object' && address !== null ? address.port : port;
-  const addresses = [primaryHost];
-  let secondary: Server | undefined;
-  if (host === undefined) {
-    try {
-      secondary = await listenSecondary(app, '::1', boundPort);
-      addresses.push('::1');
-    } catch (cause) {
-      const err = cause as NodeJS.ErrnoException;
-      if (!NO_IPV6.has(err.code ?? '')) {
-        await app.close();
-        throw await portError(err, '::1', boundPort);
-      }
-      logger.warn({ event: 'no-ipv6', port: boundPort }, 'IPv6 loopback ::1 is not available: listening on 127.0.0.1 only');
+  const boundPort = boundPortOf(primary, port);
+  if (host !== undefined) return listenerOf([primary], boundPort, [primaryHost]);
+  try {
+    const secondary = await listenOn(imds, { host: '::1', port: boundPort, ipv6Only: true });
+    return listenerOf([primary, secondary], boundPort, [primaryHost, '::1']);
+  } catch (cause) {
+    const err = cause as NodeJS.ErrnoException;
+    if (!NO_IPV6.has(err.code ?? '')) {
+      await primary.close();
+      throw await portError(err, '::1', boundPort);
     }
+    logger.warn({ event: 'no-ipv6', port: boundPort }, 'IPv6 loopback ::1 is not available: listening on 127.0.0.1 only');
+    return listenerOf([primary], boundPort, [primaryHost]);
   }
-  return {
-    port: boundPort,
-    addresses,
-    async close() {
-      await Promise.all([secondary === undefined ? undefined : closeServer(secondary), app.close()]);
-    },
-  };
 }

@@ -2,11 +2,10 @@
  * One running role: its refresher (source credentials → STS) wired into its IMDS app
  * as the app's CredentialSource, and the app's listener. The only place the two halves meet.
  */
-import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { Credential, CredentialResult } from '../credentials.js';
-import { buildImdsApp, imdsTokenCount } from '../imds/app.js';
+import { createRoleImds, type RoleImds } from '../imds/app.js';
 import { cronTicker } from '../refresher/cron-ticker.js';
 import type { Issuer } from '../refresher/issuers/issuer.js';
 import { createRefresher, type Refresher } from '../refresher/refresher.js';
@@ -113,10 +112,10 @@ function refresherOf(role: ResolvedRole, deps: RuntimeDeps, logger: Logger): { r
   return { refresher, mfa };
 }
 
-/** The role's IMDS app, serving what the refresher holds, with request metrics. */
-function imdsAppOf(role: ResolvedRole, deps: RuntimeDeps, refresher: Refresher, logger: Logger): FastifyInstance {
+/** The role's IMDS, serving what the refresher holds, with request metrics. */
+function imdsOf(role: ResolvedRole, deps: RuntimeDeps, refresher: Refresher, logger: Logger): RoleImds {
   const metrics = deps.metrics;
-  const app = buildImdsApp({
+  return createRoleImds({
     source: refresher,
     clock: deps.clock,
     allowV1: role.imdsV1,
@@ -135,13 +134,12 @@ function imdsAppOf(role: ResolvedRole, deps: RuntimeDeps, refresher: Refresher, 
       ? undefined
       : (url, status) => metrics.observeRequest(role.identity.roleName, routeLabel(url, status), status),
   });
-  return app;
 }
 
 export function createRoleRuntime(role: ResolvedRole, deps: RuntimeDeps): RoleRuntime {
   const logger = deps.logger.child({ role: role.identity.roleName });
   const { refresher, mfa } = refresherOf(role, deps, logger);
-  const app = imdsAppOf(role, deps, refresher, logger);
+  const imds = imdsOf(role, deps, refresher, logger);
   let listener: Listener | undefined;
   // A new login in the SSO cache ends a failure at once (issue 13): no waiting for a retry.
   const issuer = role.issuer;
@@ -179,19 +177,18 @@ export function createRoleRuntime(role: ResolvedRole, deps: RuntimeDeps): RoleRu
       return refresher.start();
     },
     async listen(passed) {
-      listener = passed === undefined ? await listen(app, role.port, role.host, logger) : await serveOnSockets(app, passed);
+      listener = passed === undefined ? await listen(imds, role.port, role.host, logger) : await serveOnSockets(imds, passed);
       return listener;
     },
     ssoLogin,
-    tokenCount() {
-      return imdsTokenCount(app);
-    },
+    tokenCount: () => imds.tokenCount(),
     endpoint() {
       return listener === undefined ? undefined : { port: listener.port, addresses: listener.addresses };
     },
     async close() {
-      // Stop accepting and let in-flight requests finish before the refresher stops.
-      await (listener === undefined ? app.close() : listener.close());
+      // Stop accepting and let in-flight requests finish before the tokens and the refresher stop.
+      await listener?.close();
+      imds.close();
       login?.stop();
       renewal?.stop();
       refresher.stop();

@@ -1,7 +1,7 @@
 /**
  * The fixed shape of everything the IMDS emulator sends. Handlers return an Answer and
- * only app.ts turns it into an HTTP reply, so every status, header and body can be
- * checked in one place and no handler ever touches fastify.
+ * only reply.ts turns it into an HTTP reply, so every status, header and body can be
+ * checked in one place.
  */
 import { STATUS_CODES } from 'node:http';
 import { ImdsdError, type ErrorCode } from '../errors.js';

@@ -1,30 +1,26 @@
 /**
  * The IMDS emulator for one role, as a fastify app that is built but not listening
- * (src/daemon listens, one port per role). fastify owns listening and closing; each
- * request goes from node:http straight to serve-request.ts, and routing is a Map lookup
- * (dispatch.ts), which keeps the per-request cost close to bare node:http and leaves
- * 404 versus 405 entirely to us.
+ * (src/daemon listens). Requests are routed by their canonical path (normalise-path.ts,
+ * fastify's `rewriteUrl`) to the routes of routes.ts; the guards of guards.ts are hooks
+ * of the same encapsulated context, so they run for every route and for 404s.
  */
-import Fastify, {
-  type FastifyBaseLogger,
-  type FastifyInstance,
-  type FastifyReply,
-  type FastifyRequest,
-  LogController,
-} from 'fastify';
-import { createServer, STATUS_CODES, type Server, type ServerOptions } from 'node:http';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import { METHODS, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Clock } from '../clock.js';
 import type { CredentialSource, RoleIdentity } from '../credentials.js';
+import { INTERNAL_ERROR, NOT_FOUND } from './answers.js';
 import { type AdmitPeer, createPeerGate } from './peer-gate.js';
 import { createCredentialAnswer } from './credential-answer.js';
 import { createCredentialDocuments } from './credential-document.js';
-import { createDispatcher } from './dispatch.js';
+import { headerCheck, peerCheck } from './guards.js';
 import { createInstanceDescriber } from './instance-identity.js';
+import { ROUTE_KEYS, routeKeyOf } from './normalise-path.js';
+import { createSendAnswer } from './reply.js';
 import { buildRouteTable } from './route-table.js';
+import { declareImdsRoutes } from './routes.js';
 import { NO_SCHEMA_COMPILERS } from './no-schemas.js';
-import { createRequestHandler, type RequestHandler } from './serve-request.js';
-import { createTokenStore } from './tokens.js';
+import { createTokenStore, type TokenStore } from './tokens.js';
 
 export interface ImdsAppOptions {
   /** The role's credential source; `get()` never rejects. */
@@ -35,6 +31,11 @@ export interface ImdsAppOptions {
   allowV1?: boolean;
   /** The daemon's pino logger. Requests are logged at debug level only; secrets never. */
   logger?: FastifyBaseLogger | false;
+  /**
+   * The token store to share with the role's other listeners (createRoleImds); its owner
+   * closes it. Default: the app's own, closed with the app.
+   */
+  tokens?: TokenStore | undefined;
   /** Live IMDSv2 tokens kept at most; the oldest is forgotten first. Default 10000. */
   maxTokens?: number;
   /** Signs IMDSv2 tokens so that the restarted daemon accepts them (see signed-token.ts). */
@@ -76,39 +77,17 @@ export const IMDS_LIMITS = {
   timeoutCheckMs: 1_000,
 } as const;
 
-/** What Node itself would answer to these parse and timeout errors. */
 /** Node's parse errors and the status Node itself would answer them with. */
 const CLIENT_ERROR_STATUS: Readonly<Record<string, number>> = {
   HPE_HEADER_OVERFLOW: 431,
   ERR_HTTP_REQUEST_TIMEOUT: 408,
 };
 
-/**
- * The IMDS port's node:http server, built for fastify (its `serverFactory`) so that every
- * request goes straight to `handle` and never through fastify's router, request and
- * reply objects: fastify keeps the listening, closing and hooks. With a factory fastify
- * sets no timeouts itself, so they are set here.
- */
-function imdsServer(handle: RequestHandler): (_fastifyHandler: unknown, options: { http?: ServerOptions }) => Server {
-  return (_fastifyHandler, options) => {
-    const server = createServer(options.http ?? {}, handle);
-    server.keepAliveTimeout = IMDS_LIMITS.keepAliveTimeoutMs;
-    server.requestTimeout = IMDS_LIMITS.requestTimeoutMs;
-    server.setTimeout(IMDS_LIMITS.idleTimeoutMs);
-    return server;
-  };
-}
-
-/** Framework options that keep fastify out of the way of the IMDS protocol. */
-const fastifyOptions = (handle: RequestHandler) => ({
-  serverFactory: imdsServer(handle),
+/** The framework options of an IMDS port: limits, no request logging, no request ids. */
+const fastifyOptions = (routeKeys: ReadonlySet<string>) => ({
   schemaController: NO_SCHEMA_COMPILERS,
-  // A malformed percent-escape is a path that does not exist: dispatch answers 404.
-  frameworkErrors: (_error: Error, request: FastifyRequest, reply: FastifyReply) => {
-    reply.hijack();
-    handle(request.raw, reply.raw);
-  },
-  // Clients poll often; serve-request.ts logs each request at debug level instead.
+  rewriteUrl: (request: { url?: string }) => routeKeyOf(request.url ?? '', routeKeys),
+  // Clients poll often; reply.ts logs each request at debug level instead.
   logController: new LogController({ disableRequestLogging: true }),
   // No child logger per request: with redaction, building one cost ~7 % of CPU under load.
   childLoggerFactory: (logger: FastifyBaseLogger) => logger,
@@ -160,45 +139,79 @@ function routesOf(opts: ImdsAppOptions, log: FastifyBaseLogger): ReturnType<type
   });
 }
 
+/**
+ * IMDS requests have no body, whatever their method: every method Node parses is declared
+ * to fastify as one without a body, so fastify runs no content-type parser and no body or
+ * content-type can cause a 415 or a JSON 400 (Node discards a body once the reply is
+ * sent); and every method is routed, so a write to a metadata path is a 405 whatever its
+ * method.
+ */
+function declareMethods(app: FastifyInstance): void {
+  for (const method of METHODS) {
+    if (method !== 'CONNECT') app.addHttpMethod(method, { hasBody: false, overrideExisting: app.supportedMethods.includes(method) });
+  }
+}
+
 /** Builds the app; its token store's sweep timer is cancelled when the app closes. */
 export function buildImdsApp(opts: ImdsAppOptions): FastifyInstance {
   const { clock } = opts;
-  // Assigned below, before the server can listen: the factory runs inside Fastify().
-  let handle: RequestHandler = (_request, response) => {
-    response.destroy();
-  };
-  const forward: RequestHandler = (request, response) => handle(request, response);
+  // Filled below, once the routes are built with the app's logger; fastify routes no request before ready.
+  const routeKeys = new Set<string>();
   const app: FastifyInstance = opts.logger
-    ? Fastify({ ...fastifyOptions(forward), loggerInstance: opts.logger })
-    : Fastify({ ...fastifyOptions(forward), logger: false });
+    ? Fastify({ ...fastifyOptions(routeKeys), loggerInstance: opts.logger })
+    : Fastify({ ...fastifyOptions(routeKeys), logger: false });
+  declareMethods(app);
+  app.decorateRequest('imdsTokenTtlSec', null);
 
-  // IMDS never reads a request body. Declaring every method bodyless means fastify runs
-  // no content-type parser, so no body or content-type can cause a 415 or a JSON 400;
-  // Node discards whatever body arrives once the reply is sent.
-  for (const method of app.supportedMethods) app.addHttpMethod(method, { hasBody: false, overrideExisting: true });
-
-  const tokens = createTokenStore({ clock, maxTokens: opts.maxTokens, secret: opts.tokenSecret });
-  app.addHook('onClose', async () => tokens.close());
+  const tokens = opts.tokens ?? createTokenStore({ clock, maxTokens: opts.maxTokens, secret: opts.tokenSecret });
+  if (opts.tokens === undefined) app.addHook('onClose', async () => tokens.close());
   tokenCounts.set(app, () => tokens.size());
 
+  const send = createSendAnswer({ log: app.log, onAnswer: opts.onAnswer });
+  // A bug, or a source that breaks its promise never to reject, must still get an answer
+  // and must not crash the daemon. The answer names no detail, so it can leak nothing.
+  app.setErrorHandler((error, request, reply) => {
+    app.log.error({ err: error }, 'IMDS request failed unexpectedly');
+    return send(request, reply, INTERNAL_ERROR);
+  });
+  // A malformed escape names no resource: 404 before any check, alike for everyone.
+  app.route({ method: app.supportedMethods, url: ROUTE_KEYS.malformed, handler: (request, reply) => send(request, reply, NOT_FOUND) });
+
   const routes = routesOf(opts, app.log);
+  for (const key of routes.keys()) routeKeys.add(key);
+  const gate = createPeerGate(opts.admitPeer, app.log);
   const policy = {
     allowedHosts: new Set((opts.allowedHosts ?? []).map((name) => name.toLowerCase())),
     allowForwarded: opts.allowForwarded ?? false,
   };
-  const dispatch = createDispatcher({ routes, tokens, allowV1: opts.allowV1 ?? false, containerToken: opts.containerToken, policy });
-  const gate = createPeerGate(opts.admitPeer, app.log);
-  handle = createRequestHandler({ dispatch, gate, log: app.log, onAnswer: opts.onAnswer });
-
-  // A listener that routes through fastify (`app.routing`, as the ::1 listener does) is
-  // answered by the same handler.
-  const viaFastify = (request: FastifyRequest, reply: FastifyReply): void => {
-    reply.hijack();
-    handle(request.raw, reply.raw);
-  };
-  app.route({ method: app.supportedMethods, url: '*', handler: viaFastify });
-  // Methods fastify does not know (PROPFIND, ...) reach no route and land here.
-  app.setNotFoundHandler(viaFastify);
-
+  void app.register(async (imds) => {
+    imds.addHook('onRequest', peerCheck(gate, send));
+    imds.addHook('onRequest', headerCheck(policy, send));
+    declareImdsRoutes(imds, { routes, tokens, allowV1: opts.allowV1 ?? false, containerToken: opts.containerToken, gate, send });
+  });
   return app;
+}
+
+/** A role's IMDS behind any number of listeners. */
+export interface RoleImds {
+  /** A new app for one more listening socket; whoever listens with it closes it. */
+  app(): FastifyInstance;
+  tokenCount(): number;
+  /** Stops the shared token sweep; the apps are closed by their listeners. */
+  close(): void;
+}
+
+/**
+ * One fastify app per listening socket (a fastify instance serves one server), all sharing
+ * one token store and one launch time, so a token issued over 127.0.0.1 is good over ::1
+ * and over every socket systemd passed for the role.
+ */
+export function createRoleImds(opts: ImdsAppOptions): RoleImds {
+  const tokens = opts.tokens ?? createTokenStore({ clock: opts.clock, maxTokens: opts.maxTokens, secret: opts.tokenSecret });
+  const shared = { ...opts, tokens, startedAtMs: opts.startedAtMs ?? opts.clock.now() };
+  return {
+    app: () => buildImdsApp(shared),
+    tokenCount: () => tokens.size(),
+    close: () => tokens.close(),
+  };
 }

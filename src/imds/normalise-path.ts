@@ -65,3 +65,31 @@ export function hasBadEscape(target: string): boolean {
     return true;
   }
 }
+
+/**
+ * What fastify routes a request by (its `rewriteUrl`): the route table's key for the
+ * target, or one of the three keys below. The route table holds canonical spellings
+ * only, so the router matches exactly what normalisePath decides and never decodes a
+ * target itself.
+ */
+export const ROUTE_KEYS = {
+  /** A target with a malformed escape: 404 before any check (see hasBadEscape). */
+  malformed: '/.malformed',
+  /** A token path under a version (`/2021-03-23/api/token`): real IMDS only issues under latest. */
+  versionedToken: '/.versioned/api/token',
+  /** Anything else that names no route: the not-found handler's. */
+  unknown: '/.unknown',
+} as const;
+
+const VERSIONED_TOKEN_PATH = /^\/[^/]+\/api\/token$/;
+
+export function routeKeyOf(target: string, routes: ReadonlySet<string>): string {
+  if (hasBadEscape(target)) return ROUTE_KEYS.malformed;
+  const path = pathOf(target);
+  // Fast path: clients almost always send the canonical spelling.
+  if (routes.has(path)) return path;
+  const canonical = normalisePath(path);
+  if (canonical === undefined) return ROUTE_KEYS.unknown;
+  if (routes.has(canonical)) return canonical;
+  return VERSIONED_TOKEN_PATH.test(canonical) ? ROUTE_KEYS.versionedToken : ROUTE_KEYS.unknown;
+}

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import t from 'tap';
-import { buildImdsApp } from '../../src/imds/app.js';
+import { buildImdsApp, createRoleImds } from '../../src/imds/app.js';
 import { createFakeClock, createFakeSource, fakeCredential, SECRET, SESSION_TOKEN, startImds, T0_MS } from '../support/imds-fakes.js';
 
 const TOKEN = 'x-aws-ec2-metadata-token';
@@ -125,4 +125,27 @@ t.test('an account the source learns after start-up is served in all three docum
   t.equal(after.info, 'arn:aws:iam::333344445555:instance-profile/dev-admin', 'iam/info names the account');
   t.same(after.identityDocument, { ...before.identityDocument, accountId: '333344445555' }, 'identity document: the account, nothing else changed');
   t.same(after.extended, { ...before.extended, AccountId: '333344445555' }, 'extended document: the same credential with AccountId');
+});
+
+t.test('the apps of one role share its tokens and its launch time; closing them leaves the store to its owner', async (t) => {
+  const clock = createFakeClock();
+  const imds = createRoleImds({ source: createFakeSource(), clock, allowV1: true });
+  const one = imds.app();
+  await clock.advance(1_000);
+  const two = imds.app();
+  t.teardown(async () => {
+    await Promise.all([one.close(), two.close()]);
+    imds.close();
+  });
+  const issued = await one.inject({ method: 'PUT', url: '/latest/api/token', headers: { [TTL]: '60' } });
+  t.equal(issued.statusCode, 200, 'a token from the first app');
+  const read = await two.inject({ method: 'GET', url: '/latest/meta-data/placement/region', headers: { [TOKEN]: issued.body } });
+  t.equal(read.statusCode, 200, 'is good on the second');
+  t.equal(imds.tokenCount(), 1, 'one token in the shared store');
+  const documents = await Promise.all([one, two].map(async (app) => (await app.inject({ method: 'GET', url: '/latest/dynamic/instance-identity/document' })).body));
+  t.equal(documents[0], documents[1], 'the same pendingTime from both, though built a second apart');
+  await one.close();
+  t.equal(clock.pending(), 1, 'an app closing leaves the shared sweep running');
+  imds.close();
+  t.equal(clock.pending(), 0, 'the owner stops it');
 });

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { hasBadEscape, MAX_PATH_LENGTH, normalisePath, pathOf } from '../../src/imds/normalise-path.js';
+import { hasBadEscape, MAX_PATH_LENGTH, normalisePath, pathOf, ROUTE_KEYS, routeKeyOf } from '../../src/imds/normalise-path.js';
 
 t.test('pathOf strips the query string', async (t) => {
   t.equal(pathOf('/latest/meta-data/?a=1&b'), '/latest/meta-data/', 'query removed');
@@ -52,4 +52,15 @@ t.test('hasBadEscape finds targets whose path cannot be decoded', async (t) => {
   t.ok(hasBadEscape('/a/%ed%a0%80'), 'hex, but not UTF-8 (a lone surrogate)');
   t.notOk(hasBadEscape('/latest?x=%zz'), 'the query is not the path');
   t.notOk(hasBadEscape('/latest#%zz'), 'nor is a fragment');
+});
+
+t.test('routeKeyOf routes by the canonical path, or one of three keys', async (t) => {
+  const routes = new Set(['/latest/api/token', '/latest/meta-data']);
+  t.equal(routeKeyOf('/latest/meta-data?x=1', routes), '/latest/meta-data', 'the canonical spelling, its query dropped');
+  t.equal(routeKeyOf('//latest/meta%2Ddata/', routes), '/latest/meta-data', 'an odd spelling of a route');
+  t.equal(routeKeyOf('/latest/%zz', routes), ROUTE_KEYS.malformed, 'a malformed escape');
+  t.equal(routeKeyOf('/2021-03-23/api/token', routes), ROUTE_KEYS.versionedToken, 'a token path under a version');
+  t.equal(routeKeyOf('/latest/../latest/meta-data', routes), ROUTE_KEYS.unknown, 'a path normalisePath refuses');
+  t.equal(routeKeyOf('/latest/meta-data%25', routes), ROUTE_KEYS.unknown, 'a path that is no route (its escape is never decoded twice)');
+  for (const key of Object.values(ROUTE_KEYS)) t.equal(routeKeyOf(key, routes), key === ROUTE_KEYS.versionedToken ? key : ROUTE_KEYS.unknown, `${key} sent as a path`);
 });
