@@ -5,11 +5,13 @@
  */
 import type { ErrorObject } from 'ajv';
 import { readFile } from 'node:fs/promises';
-import schema from '../../schema/config.schema.json' with { type: 'json' };
 import { isIP } from 'node:net';
 import { DEFAULT_IMDS_PORT } from '../contract/paths.js';
 import { ImdsdError } from '../errors.js';
 import { isLoopback } from '../loopback.js';
+import { CONFIG_SCHEMA, type DaemonSettings, type LogLevel, type RoleSpec } from './settings.js';
+
+export type { DaemonSettings, LogLevel, RoleSpec } from './settings.js';
 
 
 function isCidr(value: string): boolean {
@@ -18,29 +20,6 @@ function isCidr(value: string): boolean {
   const bits = Number(prefix);
   return family !== 0 && Number.isInteger(bits) && bits >= 0 && bits <= (family === 4 ? 32 : 128);
 }
-
-export interface RoleSpec {
-  readonly profile?: string;
-  readonly roleArn?: string;
-  readonly roleName?: string;
-  readonly port?: number;
-  readonly host?: string;
-  readonly region?: string;
-  readonly durationSec?: number;
-  readonly refreshBeforeSec?: number;
-  readonly sessionName?: string;
-  readonly externalId?: string;
-  readonly imdsV1?: boolean;
-  readonly allowUids?: readonly number[];
-  readonly allowCidrs?: readonly string[];
-  readonly allowHosts?: readonly string[];
-  readonly allowForwarded?: boolean;
-  /** Serves 169.254.169.254 and [fd00:ec2::254] (issue 14): their Host names are accepted. */
-  readonly linkLocal?: boolean;
-  readonly mfaSessionDurationSec?: number;
-}
-
-export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
 export interface DaemonConfig {
   readonly roles: readonly RoleSpec[];
@@ -66,16 +45,6 @@ export const DEFAULTS = {
   /** Warn 30 and 5 minutes before an SSO login that cannot be renewed ends (issue 13). */
   ssoWarningSec: [1800, 300] as readonly number[],
 } as const;
-
-/** The daemon-level settings a file or flags may give; flags win. */
-export interface DaemonSettings {
-  readonly logLevel?: LogLevel;
-  readonly tickSec?: number;
-  readonly expiryWarningSec?: number;
-  readonly onExpiryWarning?: string;
-  readonly desktopNotify?: boolean;
-  readonly ssoWarningSec?: readonly number[];
-}
 
 type CheckedConfig = { roles: RoleSpec[] } & DaemonSettings;
 
@@ -104,10 +73,10 @@ function isValidator(value: unknown): value is ConfigValidator {
 /** The options scripts/build-validator.mjs compiles with: keep the two the same. */
 export const AJV_OPTIONS = { allErrors: true, strict: true, allowUnionTypes: true } as const;
 
-/** The schema compiled here, with ajv (from source, or where the build made none). */
+/** The schema (settings.ts) compiled here, with ajv (from source, or where the build made none). */
 export async function compileValidator(): Promise<ConfigValidator> {
   const { Ajv } = await import('ajv');
-  return new Ajv(AJV_OPTIONS).compile<CheckedConfig>(schema);
+  return new Ajv(AJV_OPTIONS).compile<CheckedConfig>(CONFIG_SCHEMA);
 }
 
 let validator: Promise<ConfigValidator> | undefined;
