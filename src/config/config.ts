@@ -9,7 +9,7 @@ import { isIP } from 'node:net';
 import { DEFAULT_IMDS_PORT } from '../contract/paths.js';
 import { ImdsdError } from '../errors.js';
 import { isLoopback } from '../loopback.js';
-import { CONFIG_SCHEMA, type DaemonSettings, type LogLevel, type RoleSpec } from './settings.js';
+import { CONFIG_SCHEMA, settingsOf, type DaemonSettings, type LogLevel, type RoleSpec } from './settings.js';
 
 export type { DaemonSettings, LogLevel, RoleSpec } from './settings.js';
 
@@ -19,19 +19,6 @@ function isCidr(value: string): boolean {
   const family = isIP(network);
   const bits = Number(prefix);
   return family !== 0 && Number.isInteger(bits) && bits >= 0 && bits <= (family === 4 ? 32 : 128);
-}
-
-export interface DaemonConfig {
-  readonly roles: readonly RoleSpec[];
-  readonly logLevel: LogLevel;
-  readonly tickSec: number;
-  readonly expiryWarningSec: number;
-  readonly onExpiryWarning: string | undefined;
-  readonly desktopNotify: boolean;
-  /** Seconds before an SSO login ends at which to warn, once each. */
-  readonly ssoWarningSec: readonly number[];
-  /** Where it came from, for messages and for SIGHUP reloads. */
-  readonly origin: { readonly kind: 'flags' } | { readonly kind: 'file'; readonly path: string };
 }
 
 export const DEFAULTS = {
@@ -44,20 +31,29 @@ export const DEFAULTS = {
   expiryWarningSec: 600,
   /** Warn 30 and 5 minutes before an SSO login that cannot be renewed ends (issue 13). */
   ssoWarningSec: [1800, 300] as readonly number[],
+  /** Expiry warnings also go to the desktop unless `--no-desktop-notify` or `desktopNotify: false`. */
+  desktopNotify: true,
 } as const;
+
+/** The daemon-level settings with the defaults filled in; one without a default may stay unset. */
+type Defaulted = keyof DaemonSettings & keyof typeof DEFAULTS;
+export type ResolvedSettings = { readonly [F in Defaulted]: NonNullable<DaemonSettings[F]> }
+  & { readonly [F in Exclude<keyof DaemonSettings, Defaulted>]: DaemonSettings[F] | undefined };
+
+export type DaemonConfig = ResolvedSettings & {
+  readonly roles: readonly RoleSpec[];
+  /** Where it came from, for messages and for SIGHUP reloads. */
+  readonly origin: { readonly kind: 'flags' } | { readonly kind: 'file'; readonly path: string };
+};
 
 type CheckedConfig = { roles: RoleSpec[] } & DaemonSettings;
 
-/** Fills in the defaults of the daemon-level settings. */
-export function daemonSettings(file: DaemonSettings, flags: DaemonSettings) {
-  return {
-    logLevel: flags.logLevel ?? file.logLevel ?? DEFAULTS.logLevel,
-    tickSec: flags.tickSec ?? file.tickSec ?? DEFAULTS.tickSec,
-    expiryWarningSec: flags.expiryWarningSec ?? file.expiryWarningSec ?? DEFAULTS.expiryWarningSec,
-    onExpiryWarning: flags.onExpiryWarning ?? file.onExpiryWarning,
-    desktopNotify: flags.desktopNotify ?? file.desktopNotify ?? true,
-    ssoWarningSec: flags.ssoWarningSec ?? file.ssoWarningSec ?? DEFAULTS.ssoWarningSec,
-  };
+/** Fills in the defaults of the daemon-level settings, each from the flags, else the file, else DEFAULTS. */
+export function daemonSettings(file: DaemonSettings, flags: DaemonSettings): ResolvedSettings {
+  const defaults: Readonly<Record<string, unknown>> = DEFAULTS;
+  const given = (from: DaemonSettings, field: string): unknown => (from as Readonly<Record<string, unknown>>)[field];
+  return Object.fromEntries(settingsOf('daemon')
+    .map(([, field]) => [field, given(flags, field) ?? given(file, field) ?? defaults[field]])) as ResolvedSettings;
 }
 
 /** ajv's validate function: a type guard that leaves its errors on itself. */
