@@ -161,8 +161,14 @@ export type RunOptionName = keyof typeof RUN_OPTIONS;
 const NAMES = Object.keys(RUN_OPTIONS) as RunOptionName[];
 const option = (name: RunOptionName): RunOption => RUN_OPTIONS[name];
 
-/** The flags that set one role's settings: with `--config` they belong in the file. */
-export const ROLE_FLAGS: readonly RunOptionName[] = NAMES.filter((name) => option(name).scope === 'role' || name === 'profile' || name === 'role-arn');
+/**
+ * The flags that set one role's settings (a `source` one that is a setting picks the role's
+ * credential): with `--config` they belong in the file.
+ */
+export const ROLE_FLAGS: readonly RunOptionName[] = NAMES.filter((name) => {
+  const { scope, field } = option(name);
+  return scope === 'role' || (scope === 'source' && field !== undefined);
+});
 
 /** Config field → the flag that sets it, for messages that name what the user typed. */
 export const FLAG_OF_FIELD: Readonly<Record<string, string>> = Object.fromEntries(
