@@ -6,13 +6,13 @@
 import type { ErrorObject } from 'ajv';
 import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
-import { DEFAULT_IMDS_PORT } from '../contract/paths.js';
 import { ImdsdError } from '../errors.js';
 import { isLoopback } from '../loopback.js';
-import { CONFIG_SCHEMA, settingsOf, type DaemonSettings, type LogLevel, type RoleSpec } from './settings.js';
+import { DEFAULTS } from './run-options.js';
+import { CONFIG_SCHEMA, settingsOf, type DaemonSettings, type RoleSpec } from './settings.js';
 
 export type { DaemonSettings, LogLevel, RoleSpec } from './settings.js';
-
+export { DEFAULTS } from './run-options.js';
 
 function isCidr(value: string): boolean {
   const [network = '', prefix = ''] = value.split('/');
@@ -20,20 +20,6 @@ function isCidr(value: string): boolean {
   const bits = Number(prefix);
   return family !== 0 && Number.isInteger(bits) && bits >= 0 && bits <= (family === 4 ? 32 : 128);
 }
-
-export const DEFAULTS = {
-  /** The IMDS port of the first role; further roles in a file must name theirs. */
-  port: DEFAULT_IMDS_PORT,
-  logLevel: 'info' as LogLevel,
-  /** Seconds between periodic checks (missed timers, sleep/wake, clock steps). */
-  tickSec: 30,
-  /** Warn this long before a credential that is failing to refresh runs out. */
-  expiryWarningSec: 600,
-  /** Warn 30 and 5 minutes before an SSO login that cannot be renewed ends (issue 13). */
-  ssoWarningSec: [1800, 300] as readonly number[],
-  /** Expiry warnings also go to the desktop unless `--no-desktop-notify` or `desktopNotify: false`. */
-  desktopNotify: true,
-} as const;
 
 /** The daemon-level settings with the defaults filled in; one without a default may stay unset. */
 type Defaulted = keyof DaemonSettings & keyof typeof DEFAULTS;

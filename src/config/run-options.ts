@@ -53,6 +53,23 @@ interface FlagOnlyOption extends OptionBase {
 
 export type RunOption = SettingOption | FlagOnlyOption;
 
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** The defaults of the settings that have one, which their help and schema texts quote. */
+export const DEFAULTS = {
+  /** The IMDS port of the first role; further roles in a file must name theirs. */
+  port: DEFAULT_IMDS_PORT,
+  logLevel: 'info' as (typeof LOG_LEVELS)[number],
+  /** Seconds between periodic checks (missed timers, sleep/wake, clock steps). */
+  tickSec: 30,
+  /** Warn this long before a credential that is failing to refresh runs out. */
+  expiryWarningSec: 600,
+  /** Warn 30 and 5 minutes before an SSO login that cannot be renewed ends (issue 13). */
+  ssoWarningSec: [1800, 300] as readonly number[],
+  /** Expiry warnings also go to the desktop unless `--no-desktop-notify` or `desktopNotify: false`. */
+  desktopNotify: true,
+} as const;
+
 export const RUN_OPTIONS = {
   profile: { type: 'string', value: 'NAME', scope: 'source', field: 'profile',
     help: 'a profile of ~/.aws/config: a role, an SSO permission set, a credential_process or an IAM user (default: $AWS_PROFILE, else "default")',
@@ -67,7 +84,7 @@ export const RUN_OPTIONS = {
     schema: { description: 'Name served under iam/security-credentials/. Default: the role\'s name from its ARN.',
       type: 'string', pattern: '^[\\w+=,.@-]{1,128}$' } },
   port: { type: 'string', value: 'N', scope: 'role', field: 'port',
-    help: `IMDS port (default ${DEFAULT_IMDS_PORT}; 0 picks a free one)`,
+    help: `IMDS port (default ${DEFAULTS.port}; 0 picks a free one)`,
     schema: { description: 'IMDS port for this role (0 picks a free one).',
       type: 'integer', minimum: 0, maximum: 65535 } },
   host: { type: 'string', value: 'H', scope: 'role', field: 'host',
@@ -122,15 +139,15 @@ export const RUN_OPTIONS = {
     schema: { description: 'For profiles with mfa_serial: how long one MFA code\'s session lasts (GetSessionToken DurationSeconds). Default: the profile\'s mfa_session_duration, else 43200.',
       type: 'integer', minimum: 900, maximum: 129600 } },
   tick: { type: 'string', value: 'SECONDS', scope: 'daemon', field: 'tickSec',
-    help: 'periodic check for missed timers and sleep/wake; divides a minute or an hour (default 30)',
+    help: `periodic check for missed timers and sleep/wake; divides a minute or an hour (default ${DEFAULTS.tickSec})`,
     schema: { description: 'Seconds between the periodic checks that catch missed timers, sleep/wake and clock steps. Must divide a minute or an hour evenly (a cron schedule).',
       enum: [1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30, 60, 120, 180, 240, 300, 360, 600, 720, 900, 1200, 1800, 3600] } },
   config: { type: 'string', value: 'FILE', scope: 'source',
     help: 'several roles, each on its own port (JSON; schema/config.schema.json)' },
   'log-level': { type: 'string', value: 'LEVEL', scope: 'daemon', field: 'logLevel',
-    help: 'fatal|error|warn|info|debug|trace|silent (default info)',
+    help: `${LOG_LEVELS.join('|')} (default ${DEFAULTS.logLevel})`,
     schema: { description: 'pino log level.',
-      enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] } },
+      enum: LOG_LEVELS } },
   'control-socket': { type: 'string', value: 'PATH', scope: 'daemon',
     help: 'the control socket (default: $XDG_RUNTIME_DIR/imdsd/control.sock, else ~/.imdsd/run/control.sock)' },
   'metrics-port': { type: 'string', value: 'N', scope: 'daemon',
@@ -138,12 +155,12 @@ export const RUN_OPTIONS = {
   'metrics-allow-uid': { type: 'string', multiple: true, value: 'UID', scope: 'daemon',
     help: 'Linux: another local user that may scrape --metrics-port, e.g. Prometheus\'s (repeatable)' },
   'expiry-warning': { type: 'string', value: 'SECONDS', scope: 'daemon', field: 'expiryWarningSec',
-    help: 'warn when a failing role has this little left (default 600)',
-    schema: { description: 'Warn (log, desktop notification, hook) when refreshes are failing and a credential has this many seconds left. Default 600.',
+    help: `warn when a failing role has this little left (default ${DEFAULTS.expiryWarningSec})`,
+    schema: { description: `Warn (log, desktop notification, hook) when refreshes are failing and a credential has this many seconds left. Default ${DEFAULTS.expiryWarningSec}.`,
       type: 'integer', minimum: 60, maximum: 43200 } },
   'sso-warning': { type: 'string', multiple: true, value: 'SECONDS', scope: 'daemon', field: 'ssoWarningSec',
-    help: 'warn when an SSO login has this long left (repeatable; default 1800 and 300)',
-    schema: { description: 'For SSO profiles whose login cannot be renewed by the SDK: warn (log, desktop notification, hook) when the login has this many seconds left, once per threshold and login. Default [1800, 300].',
+    help: `warn when an SSO login has this long left (repeatable; default ${DEFAULTS.ssoWarningSec.join(' and ')})`,
+    schema: { description: `For SSO profiles whose login cannot be renewed by the SDK: warn (log, desktop notification, hook) when the login has this many seconds left, once per threshold and login. Default [${DEFAULTS.ssoWarningSec.join(', ')}].`,
       type: 'array', maxItems: 5, items: { type: 'integer', minimum: 60, maximum: 86400 } } },
   'on-expiry-warning': { type: 'string', value: 'CMD', scope: 'daemon', field: 'onExpiryWarning',
     help: 'shell command run per warning, with IMDSD_ROLE, IMDSD_EXPIRES_AT, IMDSD_SECONDS_LEFT, IMDSD_ERROR_CODE, IMDSD_MESSAGE, IMDSD_HINT',
@@ -151,7 +168,7 @@ export const RUN_OPTIONS = {
       type: 'string', minLength: 1 } },
   'no-desktop-notify': { type: 'boolean', scope: 'daemon', field: 'desktopNotify',
     help: 'no desktop notifications (osascript, notify-send)',
-    schema: { description: 'Also show expiry warnings as desktop notifications (osascript / notify-send). Default true.',
+    schema: { description: `Also show expiry warnings as desktop notifications (osascript / notify-send). Default ${DEFAULTS.desktopNotify}.`,
       type: 'boolean' } },
   help: { type: 'boolean', short: 'h', scope: 'daemon', help: 'print this help' },
 } as const satisfies Record<string, RunOption>;
