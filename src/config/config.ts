@@ -5,12 +5,14 @@
  */
 import type { ErrorObject } from 'ajv';
 import { readFile } from 'node:fs/promises';
-import schema from '../../schema/config.schema.json' with { type: 'json' };
 import { isIP } from 'node:net';
-import { DEFAULT_IMDS_PORT } from '../contract/paths.js';
 import { ImdsdError } from '../errors.js';
 import { isLoopback } from '../loopback.js';
+import { DEFAULTS } from './run-options.js';
+import { CONFIG_SCHEMA, settingsOf, type DaemonSettings, type RoleSpec } from './settings.js';
 
+export type { DaemonSettings, LogLevel, RoleSpec } from './settings.js';
+export { DEFAULTS } from './run-options.js';
 
 function isCidr(value: string): boolean {
   const [network = '', prefix = ''] = value.split('/');
@@ -19,76 +21,25 @@ function isCidr(value: string): boolean {
   return family !== 0 && Number.isInteger(bits) && bits >= 0 && bits <= (family === 4 ? 32 : 128);
 }
 
-export interface RoleSpec {
-  readonly profile?: string;
-  readonly roleArn?: string;
-  readonly roleName?: string;
-  readonly port?: number;
-  readonly host?: string;
-  readonly region?: string;
-  readonly durationSec?: number;
-  readonly refreshBeforeSec?: number;
-  readonly sessionName?: string;
-  readonly externalId?: string;
-  readonly imdsV1?: boolean;
-  readonly allowUids?: readonly number[];
-  readonly allowCidrs?: readonly string[];
-  readonly allowHosts?: readonly string[];
-  readonly allowForwarded?: boolean;
-  /** Serves 169.254.169.254 and [fd00:ec2::254] (issue 14): their Host names are accepted. */
-  readonly linkLocal?: boolean;
-  readonly mfaSessionDurationSec?: number;
-}
+/** The daemon-level settings with the defaults filled in; one without a default may stay unset. */
+type Defaulted = keyof DaemonSettings & keyof typeof DEFAULTS;
+export type ResolvedSettings = { readonly [F in Defaulted]: NonNullable<DaemonSettings[F]> }
+  & { readonly [F in Exclude<keyof DaemonSettings, Defaulted>]: DaemonSettings[F] | undefined };
 
-export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-
-export interface DaemonConfig {
+export type DaemonConfig = ResolvedSettings & {
   readonly roles: readonly RoleSpec[];
-  readonly logLevel: LogLevel;
-  readonly tickSec: number;
-  readonly expiryWarningSec: number;
-  readonly onExpiryWarning: string | undefined;
-  readonly desktopNotify: boolean;
-  /** Seconds before an SSO login ends at which to warn, once each. */
-  readonly ssoWarningSec: readonly number[];
   /** Where it came from, for messages and for SIGHUP reloads. */
   readonly origin: { readonly kind: 'flags' } | { readonly kind: 'file'; readonly path: string };
-}
-
-export const DEFAULTS = {
-  /** The IMDS port of the first role; further roles in a file must name theirs. */
-  port: DEFAULT_IMDS_PORT,
-  logLevel: 'info' as LogLevel,
-  /** Seconds between periodic checks (missed timers, sleep/wake, clock steps). */
-  tickSec: 30,
-  /** Warn this long before a credential that is failing to refresh runs out. */
-  expiryWarningSec: 600,
-  /** Warn 30 and 5 minutes before an SSO login that cannot be renewed ends (issue 13). */
-  ssoWarningSec: [1800, 300] as readonly number[],
-} as const;
-
-/** The daemon-level settings a file or flags may give; flags win. */
-export interface DaemonSettings {
-  readonly logLevel?: LogLevel;
-  readonly tickSec?: number;
-  readonly expiryWarningSec?: number;
-  readonly onExpiryWarning?: string;
-  readonly desktopNotify?: boolean;
-  readonly ssoWarningSec?: readonly number[];
-}
+};
 
 type CheckedConfig = { roles: RoleSpec[] } & DaemonSettings;
 
-/** Fills in the defaults of the daemon-level settings. */
-export function daemonSettings(file: DaemonSettings, flags: DaemonSettings) {
-  return {
-    logLevel: flags.logLevel ?? file.logLevel ?? DEFAULTS.logLevel,
-    tickSec: flags.tickSec ?? file.tickSec ?? DEFAULTS.tickSec,
-    expiryWarningSec: flags.expiryWarningSec ?? file.expiryWarningSec ?? DEFAULTS.expiryWarningSec,
-    onExpiryWarning: flags.onExpiryWarning ?? file.onExpiryWarning,
-    desktopNotify: flags.desktopNotify ?? file.desktopNotify ?? true,
-    ssoWarningSec: flags.ssoWarningSec ?? file.ssoWarningSec ?? DEFAULTS.ssoWarningSec,
-  };
+/** Fills in the defaults of the daemon-level settings, each from the flags, else the file, else DEFAULTS. */
+export function daemonSettings(file: DaemonSettings, flags: DaemonSettings): ResolvedSettings {
+  const defaults: Readonly<Record<string, unknown>> = DEFAULTS;
+  const given = (from: DaemonSettings, field: string): unknown => (from as Readonly<Record<string, unknown>>)[field];
+  return Object.fromEntries(settingsOf('daemon')
+    .map(([, field]) => [field, given(flags, field) ?? given(file, field) ?? defaults[field]])) as ResolvedSettings;
 }
 
 /** ajv's validate function: a type guard that leaves its errors on itself. */
@@ -104,10 +55,10 @@ function isValidator(value: unknown): value is ConfigValidator {
 /** The options scripts/build-validator.mjs compiles with: keep the two the same. */
 export const AJV_OPTIONS = { allErrors: true, strict: true, allowUnionTypes: true } as const;
 
-/** The schema compiled here, with ajv (from source, or where the build made none). */
+/** The schema (settings.ts) compiled here, with ajv (from source, or where the build made none). */
 export async function compileValidator(): Promise<ConfigValidator> {
   const { Ajv } = await import('ajv');
-  return new Ajv(AJV_OPTIONS).compile<CheckedConfig>(schema);
+  return new Ajv(AJV_OPTIONS).compile<CheckedConfig>(CONFIG_SCHEMA);
 }
 
 let validator: Promise<ConfigValidator> | undefined;

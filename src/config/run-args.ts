@@ -6,8 +6,9 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { ImdsdError } from '../errors.js';
-import { FLAG_OF_FIELD, ROLE_FLAGS, RUN_OPTIONS } from './run-options.js';
+import { FLAG_OF_FIELD, ROLE_FLAGS, RUN_OPTIONS, type RunOptionName, type SettingSchema } from './run-options.js';
 import { checkConfig, daemonSettings, freeze, loadConfigFile, type DaemonConfig, type DaemonSettings, type FieldNamer } from './config.js';
+import { settingsOf, type SettingScope } from './settings.js';
 
 const flagNamer: FieldNamer = (path, property) => {
   const field = property ?? path.split('/').filter((part) => part !== '' && !/^\d+$/.test(part)).pop() ?? '';
@@ -20,8 +21,29 @@ function numeric(value: string | undefined): number | string | undefined {
   return /^-?\d+$/.test(value.trim()) ? Number(value) : value;
 }
 
-function dropUndefined<T extends object>(obj: T): T {
-  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as T;
+const isNumeric = (schema: SettingSchema | undefined): boolean =>
+  schema?.type === 'integer' || (schema?.enum?.every((value) => typeof value === 'number') ?? false);
+
+/**
+ * A flag's value as its setting: numbers where the schema wants them (each item of a
+ * repeatable flag too), a `--no-` flag as its setting turned off, else as typed.
+ */
+function settingValue(name: RunOptionName, schema: SettingSchema, value: unknown): unknown {
+  if (value === undefined) return undefined;
+  if (name.startsWith('no-')) return value === true ? false : undefined;
+  if (isNumeric(schema)) return numeric(value as string);
+  if (Array.isArray(value) && isNumeric(schema.items)) return value.map((item: string) => numeric(item));
+  return value;
+}
+
+/**
+ * The settings of a scope the flags give, keyed by config field in table order; `given`
+ * supplies those not read from their own flag alone (a role's profile and ExternalId).
+ */
+function settingsFromFlags(flags: RunFlags, scope: SettingScope, given: Readonly<Record<string, unknown>> = {}): Record<string, unknown> {
+  return Object.fromEntries(settingsOf(scope)
+    .map(([name, field, schema]) => [field, field in given ? given[field] : settingValue(name, schema, flags[name])] as const)
+    .filter(([, value]) => value !== undefined));
 }
 
 export type RunFlags = ReturnType<typeof parseRunArgs>;
@@ -75,16 +97,8 @@ export function parseRunArgs(argv: string[]) {
 
 /** Builds the config from flags (or from --config), reading AWS_PROFILE for the default profile. */
 export async function configFromFlags(flags: RunFlags, env: NodeJS.ProcessEnv): Promise<DaemonConfig> {
-  const logLevel = flags['log-level'];
   // Daemon-level flags go with --config too; checked against the same schema.
-  const settings = dropUndefined({
-    logLevel,
-    tickSec: numeric(flags.tick),
-    expiryWarningSec: numeric(flags['expiry-warning']),
-    onExpiryWarning: flags['on-expiry-warning'],
-    desktopNotify: flags['no-desktop-notify'] === true ? false : undefined,
-    ssoWarningSec: flags['sso-warning']?.map((sec) => numeric(sec)),
-  }) as DaemonSettings;
+  const settings = settingsFromFlags(flags, 'daemon') as DaemonSettings;
   await checkConfig({ roles: [{}], ...settings }, 'imdsd run', flagNamer);
   if (flags.config !== undefined) {
     const clashing = ROLE_FLAGS.filter((flag) => flags[flag] !== undefined).map((flag) => `--${flag}`);
@@ -98,26 +112,11 @@ export async function configFromFlags(flags: RunFlags, env: NodeJS.ProcessEnv): 
     throw new ImdsdError('IMDSD_ERR_CONFIG', 'imdsd run: --profile and --role-arn cannot be combined',
       { hint: 'use --profile for a profile that names its role, or --role-arn with AWS_PROFILE for the source' });
   }
-  const role = dropUndefined({
+  const role = settingsFromFlags(flags, 'role', {
     profile: flags['role-arn'] === undefined ? flags.profile ?? (env.AWS_PROFILE || undefined) ?? 'default' : undefined,
-    roleArn: flags['role-arn'],
-    roleName: flags['role-name'],
-    port: numeric(flags.port),
-    host: flags.host,
-    region: flags.region,
-    durationSec: numeric(flags.duration),
-    refreshBeforeSec: numeric(flags['refresh-before']),
-    sessionName: flags['session-name'],
     externalId: await externalIdOf(flags, env),
-    imdsV1: flags['imds-v1'],
-    allowUids: flags['allow-uid']?.map((uid) => numeric(uid)),
-    allowCidrs: flags['allow-cidr'],
-    allowHosts: flags['allow-host'],
-    allowForwarded: flags['allow-forwarded'],
-    linkLocal: flags['link-local'],
-    mfaSessionDurationSec: numeric(flags['mfa-session-duration']),
   });
-  const raw = dropUndefined({ roles: [role], ...settings });
+  const raw = { roles: [role], ...settings };
   const checked = await checkConfig(raw, 'imdsd run', flagNamer);
   return freeze({ roles: checked.roles, ...daemonSettings(checked, {}), origin: { kind: 'flags' } });
 }

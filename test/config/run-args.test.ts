@@ -115,3 +115,27 @@ t.test('issue 18: the ExternalId can stay out of the process list', async (t) =>
   writeFileSync(join(dir, 'empty'), '\n');
   t.match((await configError(t, ['--role-arn', ARN, '--external-id-file', join(dir, 'empty')])).message, /is empty/, 'an empty file');
 });
+
+t.test('issue 20: every setting flag reaches its config field, typed, with the role built from the option table', async (t) => {
+  const config = await configFromFlags(parseRunArgs(['--profile', 'dev', '--role-name', 'served', '--port', '1400',
+    '--host', '127.0.0.1', '--region', 'eu-west-1', '--duration', '7200', '--refresh-before', '1800', '--session-name', 'me',
+    '--external-id', 'ext-id', '--imds-v1', '--allow-uid', '1001', '--allow-cidr', '10.0.0.0/8', '--allow-host', 'box',
+    '--allow-forwarded', '--link-local', '--mfa-session-duration', '3600', '--tick', '60', '--log-level', 'debug',
+    '--expiry-warning', '900', '--sso-warning', '600', '--sso-warning', '120', '--on-expiry-warning', 'echo hi',
+    '--no-desktop-notify']), {});
+  t.strictSame({ ...config.roles[0] }, {
+    profile: 'dev', roleName: 'served', port: 1400, host: '127.0.0.1', region: 'eu-west-1', durationSec: 7200,
+    refreshBeforeSec: 1800, sessionName: 'me', externalId: 'ext-id', imdsV1: true, allowUids: [1001],
+    allowCidrs: ['10.0.0.0/8'], allowHosts: ['box'], allowForwarded: true, linkLocal: true, mfaSessionDurationSec: 3600,
+  }, 'each role flag sets its field, numbers as numbers');
+  t.same(Object.keys(config.roles[0] ?? {}), ['profile', 'roleName', 'port', 'host', 'region', 'durationSec', 'refreshBeforeSec',
+    'sessionName', 'externalId', 'imdsV1', 'allowUids', 'allowCidrs', 'allowHosts', 'allowForwarded', 'linkLocal', 'mfaSessionDurationSec'],
+  'in table order, as the hand mapping had them');
+  t.strictSame([config.tickSec, config.logLevel, config.expiryWarningSec, config.ssoWarningSec, config.onExpiryWarning, config.desktopNotify],
+    [60, 'debug', 900, [600, 120], 'echo hi', false], 'each daemon flag sets its field; --no-desktop-notify turns it off');
+  const bare = await configFromFlags(parseRunArgs(['--role-arn', ARN]), {});
+  t.strictSame({ ...bare.roles[0] }, { roleArn: ARN }, 'absent flags set nothing (no profile beside --role-arn)');
+  t.equal(bare.desktopNotify, true, 'desktop notifications stay on without --no-desktop-notify');
+  const badSso = await configError(t, ['--role-arn', ARN, '--sso-warning', 'soon']);
+  t.match(badSso.message, /--sso-warning must be integer/, 'repeatable number flags are numbers, named by flag');
+});

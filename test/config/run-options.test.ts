@@ -10,6 +10,12 @@ t.test('role flags are the ones a config file holds per role; daemon flags are n
   }
 });
 
+t.test('issue 20: the flags refused with --config are the per-role settings and --external-id-file, as before', async (t) => {
+  t.same(ROLE_FLAGS, ['profile', 'role-arn', 'role-name', 'port', 'host', 'region', 'duration', 'refresh-before', 'session-name',
+    'external-id', 'external-id-file', 'imds-v1', 'allow-uid', 'allow-cidr', 'allow-host', 'allow-forwarded', 'link-local',
+    'mfa-session-duration'], 'in table order');
+});
+
 t.test('every config field a flag sets is a field of the schema', async (t) => {
   const roleFields = Object.keys(schema.definitions.role.properties);
   const topFields = Object.keys(schema.properties);
