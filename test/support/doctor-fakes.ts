@@ -4,6 +4,7 @@
  * monotonic clock, and fakes for the port owner and STS.
  */
 import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ImdsdError } from '../../src/errors.js';
@@ -54,6 +55,15 @@ export function fakeStatus(roles: RoleStatus[] = [fakeRole()], overrides: Partia
     version: '0.1.0', pid: 4242, startedAt: new Date(NOW - 60 * MINUTE).toISOString(), now: new Date(NOW).toISOString(),
     containerTokenFile: '/run/user/1000/imdsd/container-token', roles, ...overrides,
   };
+}
+
+/** A real control socket (HTTP on a unix socket) answering `status` to every request; closed by `t`'s teardown. */
+export async function statusSocket(t: { teardown(fn: () => void): void }, status: DaemonStatus): Promise<string> {
+  const path = join(mkdtempSync(join(tmpdir(), 'imdsd-ctl-')), 'control.sock');
+  const server = createServer((_req, res) => res.setHeader('content-type', 'application/json').end(JSON.stringify(status)));
+  await new Promise<void>((resolve) => server.listen(path, resolve));
+  t.teardown(() => server.close());
+  return path;
 }
 
 export const notRunning = (): Promise<DaemonStatus> => Promise.reject(new ImdsdError('IMDSD_ERR_DAEMON_NOT_RUNNING',
