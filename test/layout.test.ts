@@ -12,11 +12,7 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** Source files tested through another file's tests, and where. */
 const TESTED_ELSEWHERE: Readonly<Record<string, string>> = {
-  'src/cli/commands/credential-process.ts': 'the real credential_process round trip: test/integration/control.test.ts, test/interop/credential-process.test.ts',
   'src/cli/commands/doctor.ts': 'test/cli/doctor/doctor-command.test.ts and doctor-e2e.test.ts',
-  'src/cli/commands/mfa.ts': 'against a running daemon and the local STS: test/integration/mfa.test.ts',
-  'src/cli/commands/refresh.ts': 'against a running daemon: test/integration/control.test.ts',
-  'src/cli/commands/status.ts': 'against a running daemon, --json and --watch: test/integration/control.test.ts',
   'src/cli/command-spec.ts': 'the shape of a command table entry and its shared options: test/cli/command-table.test.ts, test/cli/help.test.ts',
   'src/cli/doctor/deps.ts': 'types and the deps contract of doctor: test/support/doctor-fakes.ts, test/cli/doctor/*',
   'src/contract/exit-codes.ts': 'exit codes of the CLI: test/cli/main.test.ts, test/integration/shutdown.test.ts, test/cli/service/install.test.ts',

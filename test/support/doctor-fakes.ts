@@ -57,13 +57,37 @@ export function fakeStatus(roles: RoleStatus[] = [fakeRole()], overrides: Partia
   };
 }
 
-/** A real control socket (HTTP on a unix socket) answering `status` to every request; closed by `t`'s teardown. */
-export async function statusSocket(t: { teardown(fn: () => void): void }, status: DaemonStatus): Promise<string> {
+export interface ControlSocket {
+  readonly path: string;
+  /** Every request, as `METHOD /path?query`. */
+  readonly requests: string[];
+}
+
+/**
+ * A real control socket (HTTP on a unix socket) answering each request with what `answer`
+ * returns for its method and URL: a JSON body, with a status code when not 200. Closed by
+ * `t`'s teardown.
+ */
+export async function controlSocket(
+  t: { teardown(fn: () => void): void }, answer: (method: string, url: string) => unknown | { status: number; body: unknown },
+): Promise<ControlSocket> {
   const path = join(mkdtempSync(join(tmpdir(), 'imdsd-ctl-')), 'control.sock');
-  const server = createServer((_req, res) => res.setHeader('content-type', 'application/json').end(JSON.stringify(status)));
+  const requests: string[] = [];
+  const server = createServer((req, res) => {
+    requests.push(`${req.method} ${req.url}`);
+    const reply = answer(req.method ?? '', req.url ?? '');
+    const coded = typeof reply === 'object' && reply !== null && 'status' in reply && 'body' in reply ? reply as { status: number; body: unknown } : undefined;
+    res.statusCode = coded?.status ?? 200;
+    res.setHeader('content-type', 'application/json').end(JSON.stringify(coded === undefined ? reply : coded.body));
+  });
   await new Promise<void>((resolve) => server.listen(path, resolve));
   t.teardown(() => server.close());
-  return path;
+  return { path, requests };
+}
+
+/** A control socket answering `status` to every request. */
+export async function statusSocket(t: { teardown(fn: () => void): void }, status: DaemonStatus): Promise<string> {
+  return (await controlSocket(t, () => status)).path;
 }
 
 export const notRunning = (): Promise<DaemonStatus> => Promise.reject(new ImdsdError('IMDSD_ERR_DAEMON_NOT_RUNNING',
