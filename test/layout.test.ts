@@ -23,8 +23,6 @@ const TESTED_ELSEWHERE: Readonly<Record<string, string>> = {
   'src/daemon/role-runtime.ts': 'one role wired end to end: test/integration/daemon-e2e.test.ts',
   'src/daemon/run.ts': 'the daemon process, signals and crash handling: test/integration/shutdown.test.ts, config-reload.test.ts',
   'src/profiles/resolved-role.ts': 'types only (a resolved role, its issuer spec and deps): test/profiles/resolve.test.ts, issuer.test.ts and each kind\'s test',
-  'src/refresher/mfa-session.ts': 'GetSessionToken against the local STS: test/integration/mfa.test.ts',
-  'src/refresher/sts-client.ts': 'the STS client against the local SigV4-verifying STS: test/refresher/issuers/assume-role.test.ts',
 };
 
 /** Tests in a mirror folder that check a behaviour across files rather than one file. */
