@@ -12,10 +12,8 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** Source files tested through another file's tests, and where. */
 const TESTED_ELSEWHERE: Readonly<Record<string, string>> = {
-  'src/cli/commands/doctor.ts': 'test/cli/doctor/doctor-command.test.ts and doctor-e2e.test.ts',
   'src/cli/command-spec.ts': 'the shape of a command table entry and its shared options: test/cli/command-table.test.ts, test/cli/help.test.ts',
   'src/cli/doctor/deps.ts': 'types and the deps contract of doctor: test/support/doctor-fakes.ts, test/cli/doctor/*',
-  'src/contract/exit-codes.ts': 'exit codes of the CLI: test/cli/main.test.ts, test/integration/shutdown.test.ts, test/cli/service/install.test.ts',
   'src/daemon/control/control-listen.ts': 'the owner-only control socket: test/integration/control.test.ts',
   'src/daemon/control/role-status.ts': 'status documents of running roles: test/integration/control.test.ts, test/daemon/control/control-server.test.ts',
   'src/daemon/daemon.ts': 'the wiring of roles, reloads and key-file checks: test/integration/daemon-e2e.test.ts, config-reload.test.ts',
@@ -28,7 +26,6 @@ const TESTED_ELSEWHERE: Readonly<Record<string, string>> = {
 /** Tests in a mirror folder that check a behaviour across files rather than one file. */
 const EXTRA_TESTS: ReadonlySet<string> = new Set([
   'test/cli/commands/link-local-env.test.ts',
-  'test/cli/doctor/doctor-command.test.ts',
   'test/cli/doctor/doctor-e2e.test.ts',
   'test/cli/service/plist-parser.test.ts',
   'test/cli/service/boundaries.test.ts',
