@@ -15,7 +15,6 @@ const TESTED_ELSEWHERE: Readonly<Record<string, string>> = {
   'src/cli/command-spec.ts': 'the shape of a command table entry and its shared options: test/cli/command-table.test.ts, test/cli/help.test.ts',
   'src/cli/doctor/deps.ts': 'types and the deps contract of doctor: test/support/doctor-fakes.ts, test/cli/doctor/*',
   'src/daemon/control/control-listen.ts': 'the owner-only control socket: test/integration/control.test.ts',
-  'src/daemon/daemon.ts': 'the wiring of roles, reloads and key-file checks: test/integration/daemon-e2e.test.ts, config-reload.test.ts',
   'src/daemon/listen.ts': 'the IMDS listeners on both loopback addresses, port in use: test/integration/daemon-e2e.test.ts, test/interop/endpoint-spellings.test.ts',
   'src/daemon/run.ts': 'the daemon process, signals and crash handling: test/integration/shutdown.test.ts, config-reload.test.ts',
   'src/profiles/resolved-role.ts': 'types only (a resolved role, its issuer spec and deps): test/profiles/resolve.test.ts, issuer.test.ts and each kind\'s test',
