@@ -44,7 +44,7 @@ export const killAll = (): void => live.forEach((child) => child.child.kill('SIG
 
 /** Runs `command` (node and its script) on the servers' CPUs, or on `cpus`. */
 export function spawnChild(command: readonly string[], env: NodeJS.ProcessEnv, cpus = CPUS.servers): Child {
-  const proc = runCli([], env, CPUS.pinned ? ['taskset', '-c', cpus] : [], command);
+  const proc = runCli([], env, { launcher: CPUS.pinned ? ['taskset', '-c', cpus] : [], command });
   const child = Object.assign(proc, { pid: proc.child.pid ?? 0 });
   live.add(child);
   void child.exited.then(() => live.delete(child));

@@ -12,35 +12,17 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** Source files tested through another file's tests, and where. */
 const TESTED_ELSEWHERE: Readonly<Record<string, string>> = {
-  'src/cli/commands/context.ts': 'the command context, exercised by every command test (test/integration/control.test.ts, test/cli/doctor/doctor-command.test.ts)',
-  'src/cli/commands/credential-process.ts': 'the real credential_process round trip: test/integration/control.test.ts, test/interop/credential-process.test.ts',
-  'src/cli/commands/doctor.ts': 'test/cli/doctor/doctor-command.test.ts and doctor-e2e.test.ts',
-  'src/cli/commands/env.ts': 'against a running daemon and without one: test/integration/control.test.ts, test/interop/ecs.test.ts',
-  'src/cli/commands/mfa.ts': 'against a running daemon and the local STS: test/integration/mfa.test.ts',
-  'src/cli/commands/refresh.ts': 'against a running daemon: test/integration/control.test.ts',
-  'src/cli/commands/status.ts': 'against a running daemon, --json and --watch: test/integration/control.test.ts',
   'src/cli/command-spec.ts': 'the shape of a command table entry and its shared options: test/cli/command-table.test.ts, test/cli/help.test.ts',
   'src/cli/doctor/deps.ts': 'types and the deps contract of doctor: test/support/doctor-fakes.ts, test/cli/doctor/*',
-  'src/contract/exit-codes.ts': 'exit codes of the CLI: test/cli/main.test.ts, test/integration/shutdown.test.ts, test/cli/service/install.test.ts',
-  'src/contract/paths.ts': 'socket and token paths: test/integration/control.test.ts, test/security (security-daemon.ts)',
-  'src/credentials.ts': 'the credential types and helpers: test/refresher/policy.test.ts, test/imds/credential-answer.test.ts, test/refresher/refresh-state.test.ts',
-  'src/daemon/control/container-token.ts': 'the ECS token file: test/integration/control.test.ts, test/interop/ecs.test.ts',
   'src/daemon/control/control-listen.ts': 'the owner-only control socket: test/integration/control.test.ts',
-  'src/daemon/control/role-status.ts': 'status documents of running roles: test/integration/control.test.ts, test/daemon/control/control-server.test.ts',
-  'src/daemon/daemon.ts': 'the wiring of roles, reloads and key-file checks: test/integration/daemon-e2e.test.ts, config-reload.test.ts',
   'src/daemon/listen.ts': 'the IMDS listeners on both loopback addresses, port in use: test/integration/daemon-e2e.test.ts, test/interop/endpoint-spellings.test.ts',
-  'src/daemon/logger.ts': 'redaction of every secret: test/security/log-audit.test.ts',
-  'src/daemon/role-runtime.ts': 'one role wired end to end: test/integration/daemon-e2e.test.ts',
   'src/daemon/run.ts': 'the daemon process, signals and crash handling: test/integration/shutdown.test.ts, config-reload.test.ts',
   'src/profiles/resolved-role.ts': 'types only (a resolved role, its issuer spec and deps): test/profiles/resolve.test.ts, issuer.test.ts and each kind\'s test',
-  'src/refresher/mfa-session.ts': 'GetSessionToken against the local STS: test/integration/mfa.test.ts',
-  'src/refresher/sts-client.ts': 'the STS client against the local SigV4-verifying STS: test/refresher/issuers/assume-role.test.ts',
 };
 
 /** Tests in a mirror folder that check a behaviour across files rather than one file. */
 const EXTRA_TESTS: ReadonlySet<string> = new Set([
   'test/cli/commands/link-local-env.test.ts',
-  'test/cli/doctor/doctor-command.test.ts',
   'test/cli/doctor/doctor-e2e.test.ts',
   'test/cli/service/plist-parser.test.ts',
   'test/cli/service/boundaries.test.ts',

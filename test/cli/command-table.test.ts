@@ -3,21 +3,14 @@
  * it. For each command: `imdsd CMD --help` (and `imdsd help CMD`) exits 0 and lists every
  * option of its entry; an unknown flag is one line on stderr and exit 78 (EX_CONFIG).
  */
-import { execFile } from 'node:child_process';
 import t from 'tap';
 import { COMMANDS, type CommandName } from '../../src/cli/command-table.js';
 import { EXIT } from '../../src/contract/exit-codes.js';
-import { CLI } from '../support/daemon-process.js';
+import { runImdsd } from '../support/daemon-process.js';
 
-interface Ran { code: number; stdout: string; stderr: string }
+/** No configuration at all: the answers come from the table alone. */
+const BARE = { PATH: process.env.PATH, HOME: '/nonexistent' };
 
-function imdsd(args: string[]): Promise<Ran> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH, HOME: '/nonexistent' }, timeout: 20_000 }, (error, stdout, stderr) => {
-      resolve({ code: error === null ? 0 : Number(error.code), stdout, stderr });
-    });
-  });
-}
 
 const names = Object.keys(COMMANDS) as CommandName[];
 
@@ -33,7 +26,7 @@ t.test('the table: every command declares its exit codes from the contract, 0 an
 
 t.test('imdsd CMD --help exits 0 and lists every option of CMD, with no daemon running', async (t) => {
   await Promise.all(names.map(async (name) => {
-    const [help, viaHelp] = await Promise.all([imdsd([name, '--help']), imdsd(['help', name])]);
+    const [help, viaHelp] = await Promise.all([runImdsd([name, '--help'], BARE), runImdsd(['help', name], BARE)]);
     t.equal(help.code, 0, `imdsd ${name} --help exits 0`);
     t.equal(help.stderr, '', `imdsd ${name} --help: nothing on stderr`);
     t.match(help.stdout, new RegExp(`^Usage: imdsd ${name}`), `imdsd ${name} --help prints its usage`);
@@ -46,7 +39,7 @@ t.test('imdsd CMD --help exits 0 and lists every option of CMD, with no daemon r
 
 t.test('an unknown flag: one line on stderr naming it, exit 78, for every command', async (t) => {
   await Promise.all(names.map(async (name) => {
-    const ran = await imdsd([name, '--no-such-flag']);
+    const ran = await runImdsd([name, '--no-such-flag'], BARE);
     t.equal(ran.code, 78, `imdsd ${name} --no-such-flag exits 78`);
     t.equal(ran.stderr.split('\n').filter(Boolean).length, 1, `imdsd ${name}: one line on stderr`);
     t.match(ran.stderr, new RegExp(`^imdsd: imdsd ${name}: Unknown option '--no-such-flag'.* \\(fix: see \`imdsd ${name} --help\`\\)\\n$`), `imdsd ${name}: names the flag and the help`);
@@ -56,7 +49,7 @@ t.test('an unknown flag: one line on stderr naming it, exit 78, for every comman
 
 t.test('top level: --help, -h and no command list every command; --version and -v are version', async (t) => {
   const [help, short, none, version, v, unknown] = await Promise.all([
-    imdsd(['--help']), imdsd(['-h']), imdsd([]), imdsd(['--version']), imdsd(['-v']), imdsd(['help', 'frobnicate'])]);
+    runImdsd(['--help'], BARE), runImdsd(['-h'], BARE), runImdsd([], BARE), runImdsd(['--version'], BARE), runImdsd(['-v'], BARE), runImdsd(['help', 'frobnicate'], BARE)]);
   t.equal(help.code, 0, '--help exits 0');
   for (const name of names) t.match(help.stdout, `\n  ${name}`, `--help lists ${name}`);
   t.same([short.stdout, none.stdout], [help.stdout, help.stdout], '-h and no command print the same');

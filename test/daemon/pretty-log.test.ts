@@ -2,11 +2,10 @@
  * Issue 11: `imdsd run` in a terminal prints lines a person reads (time, level, role,
  * message); under a service manager (no terminal) it keeps JSON lines.
  */
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import t from 'tap';
 import { formatLine, prettyDestination } from '../../src/daemon/pretty-log.js';
-import { CLI, cleanEnv } from '../support/daemon-process.js';
+import { cleanEnv, runImdsd } from '../support/daemon-process.js';
 
 t.test('a JSON line becomes time, level, role, message, then the other fields', async (t) => {
   const line = JSON.stringify({
@@ -34,14 +33,10 @@ t.test('imdsd run under a terminal prints readable lines, and JSON without one',
   // (starting, control socket) are enough to see the format.
   const args = ['run', '--role-arn', 'arn:aws:iam::123456789012:role/dev', '--port', '0'];
   const env = cleanEnv({ AWS_ACCESS_KEY_ID: 'AKIAEXAMPLEEXAMPLE12', AWS_SECRET_ACCESS_KEY: 'x'.repeat(40), AWS_ENDPOINT_URL_STS: 'http://127.0.0.1:9', NO_COLOR: '1' });
-  const command = ['timeout', '-s', 'INT', '3', process.execPath, CLI, ...args].map((a) => `'${a}'`).join(' ');
-  const tty = await new Promise<string>((resolve) => {
-    execFile('/usr/bin/script', ['-qec', command, '/dev/null'], { env, timeout: 20_000 }, (_e, stdout) => resolve(stdout));
-  });
+  const stopped = ['timeout', '-s', 'INT', '3'];
+  const tty = (await runImdsd(args, env, { launcher: stopped, terminal: true, timeoutMs: 20_000 })).stdout;
   t.match(tty, /^\d\d:\d\d:\d\d INFO  imdsd starting version=/m, `a terminal gets readable lines:\n${tty}`);
   t.notMatch(tty, /^\{"level"/m, 'and no JSON');
-  const piped = await new Promise<string>((resolve) => {
-    execFile('timeout', ['-s', 'INT', '3', process.execPath, CLI, ...args], { env, timeout: 20_000 }, (_e, stdout) => resolve(stdout));
-  });
+  const piped = (await runImdsd(args, env, { launcher: stopped, timeoutMs: 20_000 })).stdout;
   t.match(piped, /^\{"level":"info".*"msg":"imdsd starting"/m, 'a pipe (a service manager) gets JSON lines');
 });

@@ -12,10 +12,11 @@ import t from 'tap';
 import { watchExpiry, type ExpiryNotice } from '../../src/daemon/expiry-warning.js';
 import { pollFile, readSsoLogin, watchSsoLogin, type SsoLogin } from '../../src/daemon/sso-login.js';
 import { ImdsdError } from '../../src/errors.js';
-import { createRefresher, type Ticker } from '../../src/refresher/refresher.js';
+import { createRefresher } from '../../src/refresher/refresher.js';
 import type { Issuer } from '../../src/refresher/issuers/issuer.js';
 import { withEnv } from '../support/aws-files.js';
 import { FakeClock, settle } from '../support/fake-clock.js';
+import { fakeTicker } from '../support/fake-ticker.js';
 import { rfc3339, writeSsoCache } from '../support/sso-cache.js';
 import { waitUntil } from '../support/wait-until.js';
 
@@ -103,13 +104,7 @@ t.test('simulated: an 8-hour SSO login with 1-hour role credentials', async (t) 
     issued++;
     return { accessKeyId: `ASIASIM${String(issued).padStart(13, '0')}`, secretAccessKey: 's', sessionToken: 't', expiresAtMs: clock.now() + HOUR };
   };
-  const ticker: Ticker = (onTick) => {
-    let cancel = clock.setTimer(function tick() {
-      onTick();
-      cancel = clock.setTimer(tick, 30_000);
-    }, 30_000);
-    return () => cancel();
-  };
+  const ticker = fakeTicker(clock);
   const refresher = createRefresher({
     identity: { roleName: 'Developer', roleArn: '', accountId: '222233334444', region: 'eu-west-1' },
     issue, clock, logger: silent, ticker, random: () => 0.5,

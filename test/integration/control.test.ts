@@ -8,19 +8,9 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import { Agent, request } from 'undici';
-import { CLI, REPO_ROOT, cleanEnv, runCli, startDaemonProcess } from '../support/daemon-process.js';
+import { CLI, REPO_ROOT, cleanEnv, runCli, runImdsd, startDaemonProcess } from '../support/daemon-process.js';
 import { freePort } from '../support/free-port.js';
 import { DEFAULT_ROLE_ARN, DEFAULT_USER, startStsServer, type StsServer } from '../support/sts-server.js';
-
-interface Run { code: number | string; stdout: string; stderr: string }
-
-function cli(args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = execFile(process.execPath, [CLI, ...args], { env, timeout: 20_000 }, (error, stdout, stderr) => {
-      resolve({ code: error === null ? 0 : (child.exitCode ?? String(error.code)), stdout, stderr });
-    });
-  });
-}
 
 async function unixGet(socketPath: string, path: string): Promise<{ status: number; text: string }> {
   const dispatcher = new Agent({ connect: { socketPath } });
@@ -49,7 +39,7 @@ t.test('status reports each role as a table and as JSON', async (t) => {
   t.equal(statSync(socket).mode & 0o777, 0o600, 'the control socket is 0600');
   t.equal(statSync(join(socket, '..')).mode & 0o777, 0o700, 'in a 0700 directory');
 
-  const json = await cli(['status', '--json'], env);
+  const json = await runImdsd(['status', '--json'], env);
   t.equal(json.code, 0, 'exit 0 when every role is fresh');
   const status = JSON.parse(json.stdout) as { roles: Array<Record<string, unknown>> };
   const role = status.roles[0] ?? {};
@@ -62,7 +52,7 @@ t.test('status reports each role as a table and as JSON', async (t) => {
   t.type(role.clockOffsetMs, 'number', 'the clock offset against STS is measured');
   t.notOk(json.stdout.includes('SecretAccessKey') || json.stdout.includes('Token"'), 'no secret in the status');
 
-  const table = await cli(['status'], env);
+  const table = await runImdsd(['status'], env);
   t.equal(table.code, 0, 'exit 0');
   t.match(table.stdout, /dev  \(fresh\)/, 'the role and its state');
   t.match(table.stdout, /expires\s+\d+m\d\ds  \[#+\.*\] \d+%/, 'a countdown and a lifetime bar');
@@ -73,17 +63,17 @@ t.test('status reports each role as a table and as JSON', async (t) => {
 t.test('refresh forces an STS call now and reports it', async (t) => {
   const { sts, env } = await daemonWithSts(t);
   const before = sts.calls.filter((call) => call.action === 'AssumeRole').length;
-  const run = await cli(['refresh'], env);
+  const run = await runImdsd(['refresh'], env);
   t.equal(run.code, 0, 'exit 0');
   t.match(run.stdout, /^dev: refreshed, expires \d{4}-/, 'says what happened');
   t.equal(sts.calls.filter((call) => call.action === 'AssumeRole').length, before + 1, 'one more AssumeRole');
 
-  const unknown = await cli(['refresh', '--role', 'nope'], env);
+  const unknown = await runImdsd(['refresh', '--role', 'nope'], env);
   t.equal(unknown.code, 1, 'an unknown role exits 1');
   t.match(unknown.stderr, /^imdsd: IMDSD_ERR_UNKNOWN_ROLE: no role named nope is configured \(fix: configured: dev\)\n$/, 'and lists the configured roles');
 
   sts.injectFaults({ kind: 'http', status: 403, code: 'AccessDenied', message: 'denied' });
-  const failed = await cli(['refresh', '--json'], env);
+  const failed = await runImdsd(['refresh', '--json'], env);
   t.equal(failed.code, 1, 'a failed refresh exits 1');
   const [result] = JSON.parse(failed.stdout) as Array<{ ok: boolean; code: string; hint: string }>;
   t.equal(result?.code, 'IMDSD_ERR_ACCESS_DENIED', 'with the error code');
@@ -92,13 +82,13 @@ t.test('refresh forces an STS call now and reports it', async (t) => {
 
 t.test('credential-process feeds a profile that the real SDK uses', async (t) => {
   const { sts, env } = await daemonWithSts(t);
-  const run = await cli(['credential-process', '--role', 'dev'], env);
+  const run = await runImdsd(['credential-process', '--role', 'dev'], env);
   t.equal(run.code, 0, 'exit 0');
   const doc = JSON.parse(run.stdout) as Record<string, unknown>;
   t.same(Object.keys(doc), ['Version', 'AccessKeyId', 'SecretAccessKey', 'SessionToken', 'Expiration'], 'the credential_process fields');
   t.equal(doc.Version, 1, 'Version 1');
   t.match(doc.Expiration, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/, 'Expiration in Z');
-  t.equal((await cli(['credential-process'], env)).code, 0, '--role may be left out when one role is served');
+  t.equal((await runImdsd(['credential-process'], env)).code, 0, '--role may be left out when one role is served');
 
   const configFile = join(String(env.HOME), 'aws-config');
   writeFileSync(configFile, `[profile viaprocess]\ncredential_process = "${process.execPath}" "${CLI}" credential-process --role dev\nregion = us-east-1\n`);
@@ -114,16 +104,16 @@ t.test('credential-process feeds a profile that the real SDK uses', async (t) =>
 
 t.test('env prints the endpoint and NO_PROXY for each shell', async (t) => {
   const { env, port } = await daemonWithSts(t);
-  const bash = await cli(['env', '--shell', 'bash'], { ...env, NO_PROXY: 'corp.example' });
+  const bash = await runImdsd(['env', '--shell', 'bash'], { ...env, NO_PROXY: 'corp.example' });
   t.equal(bash.code, 0, 'exit 0');
   t.match(bash.stdout, new RegExp(`^export AWS_EC2_METADATA_SERVICE_ENDPOINT='http://localhost:${port}/'$`, 'm'), 'bash endpoint');
   t.match(bash.stdout, /^export NO_PROXY='corp\.example,localhost,127\.0\.0\.1,::1,\[::1\]'$/m, 'NO_PROXY keeps the user\'s entries and adds loopback');
   t.match(bash.stdout, /^export no_proxy=/m, 'lower-case no_proxy too');
-  const fish = await cli(['env', '--shell', 'fish'], env);
+  const fish = await runImdsd(['env', '--shell', 'fish'], env);
   t.match(fish.stdout, /^set -gx AWS_EC2_METADATA_SERVICE_ENDPOINT 'http:\/\/localhost:\d+\/';$/m, 'fish');
-  const ps = await cli(['env', '--shell', 'powershell'], env);
+  const ps = await runImdsd(['env', '--shell', 'powershell'], env);
   t.match(ps.stdout, /^\$env:AWS_EC2_METADATA_SERVICE_ENDPOINT = 'http:\/\/localhost:\d+\/'$/m, 'powershell');
-  const bad = await cli(['env', '--shell', 'tcsh'], env);
+  const bad = await runImdsd(['env', '--shell', 'tcsh'], env);
   t.equal(bad.code, 78, 'an unknown shell is a usage error');
 });
 
@@ -163,7 +153,7 @@ t.test('healthz is 503 with the reason when a role has no credential', async (t)
   const health = await unixGet(String(control.path), '/healthz');
   t.equal(health.status, 503, '503');
   t.match(health.text, /dev: starting \(IMDSD_ERR_ACCESS_DENIED/, 'with the reason');
-  const status = await cli(['status'], env);
+  const status = await runImdsd(['status'], env);
   t.equal(status.code, 1, 'status exits 1 when a role is unhealthy');
   t.match(status.stdout, /last error\s+IMDSD_ERR_ACCESS_DENIED/, 'and shows the last error');
   t.match(status.stdout, /fix\s+check that the role exists/, 'with its fix');
@@ -171,16 +161,16 @@ t.test('healthz is 503 with the reason when a role has no credential', async (t)
 
 t.test('without a daemon, the client commands say so and exit non-zero', async (t) => {
   const env = cleanEnv();
-  const status = await cli(['status'], env);
+  const status = await runImdsd(['status'], env);
   t.equal(status.code, 3, 'status exits 3 (not running), as systemctl does');
   t.match(status.stderr, /imdsd is not running/, 'and says so');
-  const cp = await cli(['credential-process', '--role', 'dev'], env);
+  const cp = await runImdsd(['credential-process', '--role', 'dev'], env);
   t.not(cp.code, 0, 'credential-process fails');
   t.equal(cp.stdout, '', 'printing nothing on stdout for the SDK to misread');
   t.match(cp.stderr, /imdsd is not running .*\(fix: start it with `imdsd run/, 'and says how to start it');
-  const refresh = await cli(['refresh'], env);
+  const refresh = await runImdsd(['refresh'], env);
   t.equal(refresh.code, 3, 'refresh exits 3');
-  const envCmd = await cli(['env'], env);
+  const envCmd = await runImdsd(['env'], env);
   t.equal(envCmd.code, 0, 'env still prints the default endpoint');
   t.match(envCmd.stdout, /localhost:1338\//, 'port 1338');
   t.match(envCmd.stderr, /not running; assuming port 1338/, 'and notes the assumption on stderr');
@@ -195,7 +185,7 @@ t.test('a second daemon with the same control socket exits 69', async (t) => {
 
 t.test('env --ecs connects the SDK through the container-credentials endpoint', async (t) => {
   const { sts, env, port } = await daemonWithSts(t);
-  const run = await cli(['env', '--ecs', '--shell', 'bash'], env);
+  const run = await runImdsd(['env', '--ecs', '--shell', 'bash'], env);
   t.equal(run.code, 0, 'exit 0');
   const uri = /^export AWS_CONTAINER_CREDENTIALS_FULL_URI='([^']+)'$/m.exec(run.stdout)?.[1];
   const tokenFile = /^export AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE='([^']+)'$/m.exec(run.stdout)?.[1];
@@ -225,7 +215,7 @@ t.test('the ECS token survives a daemon restart, so exported copies stay valid',
   const env = cleanEnv({ AWS_ACCESS_KEY_ID: DEFAULT_USER.accessKeyId, AWS_SECRET_ACCESS_KEY: DEFAULT_USER.secretAccessKey, AWS_ENDPOINT_URL_STS: sts.url });
   const tokenOf = async (): Promise<string> => {
     const daemon = await startDaemonProcess(['--role-arn', DEFAULT_ROLE_ARN, '--port', '0'], env);
-    const token = /^export AWS_CONTAINER_AUTHORIZATION_TOKEN='([^']+)'$/m.exec((await cli(['env', '--ecs', '--shell', 'bash'], env)).stdout)?.[1] ?? '';
+    const token = /^export AWS_CONTAINER_AUTHORIZATION_TOKEN='([^']+)'$/m.exec((await runImdsd(['env', '--ecs', '--shell', 'bash'], env)).stdout)?.[1] ?? '';
     t.equal(await daemon.stop(), 0, 'clean stop');
     return token;
   };

@@ -2,11 +2,10 @@
  * Warning before expiry, end to end: a failing refresh with the credential inside the
  * horizon runs the user's hook and logs a warning, once.
  */
-import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
-import { CLI, cleanEnv, startDaemonProcess } from '../support/daemon-process.js';
+import { cleanEnv, runImdsd, startDaemonProcess } from '../support/daemon-process.js';
 import { waitUntil } from '../support/wait-until.js';
 import { DEFAULT_ROLE_ARN, DEFAULT_USER, startStsServer } from '../support/sts-server.js';
 
@@ -19,7 +18,7 @@ t.test('a failing refresh near expiry runs --on-expiry-warning and logs it', asy
     '--on-expiry-warning', `echo "$IMDSD_ROLE $IMDSD_ERROR_CODE" >> ${out}`], env);
   t.teardown(() => daemon.stop());
   sts.injectFaults({ kind: 'http', status: 503, code: 'ServiceUnavailable' });
-  await new Promise<void>((resolve) => execFile(process.execPath, [CLI, 'refresh'], { env }, () => resolve()));
+  await runImdsd(['refresh'], env);
   const warning = await daemon.waitFor((line) => line.event === 'expiry-warning');
   t.equal(warning.level, 'warn', 'a warn line');
   t.equal(warning.code, 'IMDSD_ERR_STS_UNAVAILABLE', 'naming the failure');

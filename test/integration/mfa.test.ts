@@ -3,22 +3,14 @@
  * GetSessionToken session with it, and assumes the role with that session on every
  * refresh, asking STS for a new session only when given a new code.
  */
-import { execFile } from 'node:child_process';
 import t from 'tap';
 import { request } from 'undici';
-import { CLI, cleanEnv, runCli } from '../support/daemon-process.js';
+import { cleanEnv, runCli, runImdsd } from '../support/daemon-process.js';
 import { writeAwsFiles } from '../support/aws-files.js';
 import { DEFAULT_MFA_CODE, DEFAULT_ROLE_ARN, DEFAULT_USER, startStsServer } from '../support/sts-server.js';
 
 const SERIAL = 'arn:aws:iam::111111111111:mfa/tester';
 
-function cli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = execFile(process.execPath, [CLI, ...args], { env, timeout: 20_000 }, (_error, stdout, stderr) => {
-      resolve({ code: child.exitCode ?? -1, stdout, stderr });
-    });
-  });
-}
 
 t.test('an MFA role is served after imdsd mfa CODE, and one code covers many refreshes', async (t) => {
   const sts = await startStsServer();
@@ -46,16 +38,16 @@ t.test('an MFA role is served after imdsd mfa CODE, and one code covers many ref
   t.equal(waiting.statusCode, 503, 'clients get an error meanwhile');
   t.match(await waiting.body.text(), /IMDSD_ERR_MFA_REQUIRED.*imdsd mfa/, 'saying what to run');
 
-  const usage = await cli(['mfa'], env);
+  const usage = await runImdsd(['mfa'], env);
   t.equal(usage.code, 78, 'no code is a usage error');
-  const malformed = await cli(['mfa', '12ab56'], env);
+  const malformed = await runImdsd(['mfa', '12ab56'], env);
   t.equal(malformed.code, 1, 'a malformed code fails');
   t.match(malformed.stderr, /is not a six-digit MFA code/, 'and says why');
-  const wrong = await cli(['mfa', '000000'], env);
+  const wrong = await runImdsd(['mfa', '000000'], env);
   t.equal(wrong.code, 1, 'a wrong code fails');
   t.match(wrong.stderr, /IMDSD_ERR_MFA_FAILED: STS refused the MFA code/, 'as refused by STS');
 
-  const ok = await cli(['mfa', DEFAULT_MFA_CODE, '--role', 'dev'], env);
+  const ok = await runImdsd(['mfa', DEFAULT_MFA_CODE, '--role', 'dev'], env);
   t.equal(ok.code, 0, `the right code works: ${ok.stderr}`);
   t.match(ok.stdout, /dev: MFA session until \d{4}-.*\ndev: refreshed, expires/, 'reports the session and the refresh');
   const served = await fetchCredential();
@@ -70,11 +62,11 @@ t.test('an MFA role is served after imdsd mfa CODE, and one code covers many ref
   t.match(assumed[0]?.accessKeyId, /^ASIA/, 'AssumeRole is signed with the MFA session, not the long-term keys');
   t.equal(assumed[0]?.accessKeyId, sessions[0]?.issuedAccessKeyId, 'the very session GetSessionToken issued');
 
-  t.equal((await cli(['refresh'], env)).code, 0, 'a later refresh');
+  t.equal((await runImdsd(['refresh'], env)).code, 0, 'a later refresh');
   t.equal(sts.calls.filter((call) => call.action === 'GetSessionToken').length, 2, 'needs no new code (two attempts: one refused, one good)');
   t.equal(sts.calls.filter((call) => call.action === 'AssumeRole').length, 2, 'and assumes the role again with the same session');
 
-  const status = JSON.parse((await cli(['status', '--json'], env)).stdout) as { roles: Array<{ usesMfa: boolean; mfaSessionExpiresAt?: string }> };
+  const status = JSON.parse((await runImdsd(['status', '--json'], env)).stdout) as { roles: Array<{ usesMfa: boolean; mfaSessionExpiresAt?: string }> };
   t.equal(status.roles[0]?.usesMfa, true, 'status shows the role uses MFA');
   t.match(status.roles[0]?.mfaSessionExpiresAt, /Z$/, 'and when the session ends');
 });

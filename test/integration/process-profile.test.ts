@@ -5,12 +5,11 @@
  * getting the last good credential while it is valid. Issue 19: the profile states no
  * aws_account_id, and the account comes from GetCallerIdentity (the local STS).
  */
-import { execFile } from 'node:child_process';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { request } from 'undici';
-import { CLI, cleanEnv, startDaemonProcess } from '../support/daemon-process.js';
+import { cleanEnv, runImdsd, startDaemonProcess } from '../support/daemon-process.js';
 import { startStsServer } from '../support/sts-server.js';
 
 const ACCOUNT = '333344445555';
@@ -53,12 +52,9 @@ async function served(): Promise<{ status: number; key: unknown }> {
   return { status, key: body.AccessKeyId };
 }
 
-function refresh(): Promise<{ code: number; out: string }> {
-  return new Promise((resolve) => {
-    const child = execFile(process.execPath, [CLI, 'refresh', '--control-socket', socket], { env, timeout: 20_000 }, (error, stdout, stderr) => {
-      resolve({ code: error === null ? 0 : (child.exitCode ?? 1), out: `${stdout}${stderr}` });
-    });
-  });
+async function refresh(): Promise<{ code: number; out: string }> {
+  const run = await runImdsd(['refresh', '--control-socket', socket], env);
+  return { code: run.code, out: `${run.stdout}${run.stderr}` };
 }
 
 t.test('the process\'s credential is served under --role-name', async (t) => {

@@ -38,7 +38,7 @@ async function stsEnv(t: Test): Promise<{ sts: StsServer; vars: Record<string, s
 function activated(listen: readonly string[], vars: Record<string, string>, args: string[], fdnames?: string): DaemonProcess {
   const launcher = [ACTIVATE, ...listen.flatMap((address) => ['-l', address]),
     ...Object.entries(vars).flatMap(([name, value]) => ['-E', `${name}=${value}`]), ...(fdnames === undefined ? [] : [`--fdname=${fdnames}`])];
-  const proc = runCli(['run', ...args], cleanEnv(), launcher);
+  const proc = runCli(['run', ...args], cleanEnv(), { launcher });
   t.teardown(() => proc.stop());
   return proc;
 }
@@ -77,7 +77,7 @@ t.test('a bad hand-over is one line and exit 78, never a bind of its own', async
   const port = await freePort();
   const args = ['--role-arn', DEFAULT_ROLE_ARN, '--port', String(port)];
   const direct = async (env: Record<string, string>, launcher: readonly string[] = AS_LISTEN_PID): Promise<DaemonProcess> => {
-    const proc = runCli(['run', ...args], { ...vars, ...env }, launcher);
+    const proc = runCli(['run', ...args], { ...vars, ...env }, { launcher });
     t.teardown(() => proc.stop());
     await proc.exited;
     return proc;

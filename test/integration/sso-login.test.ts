@@ -5,12 +5,11 @@
  * restart). A revoked permission set keeps the last good credential served; `imdsd
  * status` says where the credential comes from and how long the login has left.
  */
-import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { request } from 'undici';
-import { auditLogs, CLI, cleanEnv, startDaemonProcess } from '../support/daemon-process.js';
+import { auditLogs, cleanEnv, runImdsd, startDaemonProcess } from '../support/daemon-process.js';
 import { newAccessToken, rfc3339, writeSsoCache } from '../support/sso-cache.js';
 import { startSsoPortal } from '../support/sso-portal.js';
 import { startStsServer } from '../support/sts-server.js';
@@ -30,13 +29,6 @@ async function imdsCredential(port: number, role: string): Promise<{ status: num
   return { status: res.statusCode, body: (await res.body.json()) as Record<string, unknown> };
 }
 
-function cli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string }> {
-  return new Promise((resolve) => {
-    const child = execFile(process.execPath, [CLI, ...args], { env, timeout: 20_000 }, (error, stdout) => {
-      resolve({ code: error === null ? 0 : (child.exitCode ?? 1), stdout });
-    });
-  });
-}
 
 const sts = await startStsServer();
 const env = cleanEnv({ LANG: 'C' });
@@ -83,11 +75,11 @@ t.test('a new login in the cache is picked up', async (t) => {
 });
 
 t.test('status: the source and the login\'s time left', async (t) => {
-  const json = await cli(['status', '--json', '--control-socket', socket], env);
+  const json = await runImdsd(['status', '--json', '--control-socket', socket], env);
   const role = (JSON.parse(json.stdout) as { roles: Array<Record<string, unknown>> }).roles[0];
   t.equal(role?.source, 'sso', 'source sso');
   t.match(role?.ssoLogin, { session: 'corp', command: 'aws sso login --sso-session corp', renewable: false }, 'the login');
-  const table = await cli(['status', '--control-socket', socket], env);
+  const table = await runImdsd(['status', '--control-socket', socket], env);
   t.match(table.stdout, /source\s+sso/, 'the table names the source');
   t.match(table.stdout, /sso login\s+corp: 7h5\dm\d\ds left/, 'and the time left on the login');
 });
@@ -95,7 +87,7 @@ t.test('status: the source and the login\'s time left', async (t) => {
 t.test('a revoked permission set: its own code, and the last good credential stays served', async (t) => {
   const before = await imdsCredential(daemon.port, 'Developer');
   portal.unassign(ACCOUNT, 'Developer');
-  const refresh = await cli(['refresh', '--control-socket', socket], env);
+  const refresh = await runImdsd(['refresh', '--control-socket', socket], env);
   t.equal(refresh.code, 1, 'imdsd refresh reports the failure');
   t.match(refresh.stdout, /IMDSD_ERR_SSO_NO_ACCESS/, 'as SSO_NO_ACCESS');
   const after = await imdsCredential(daemon.port, 'Developer');
@@ -105,7 +97,7 @@ t.test('a revoked permission set: its own code, and the last good credential sta
 });
 
 async function ssoLoginStatus(): Promise<Record<string, unknown> | undefined> {
-  const json = await cli(['status', '--json', '--control-socket', socket], env);
+  const json = await runImdsd(['status', '--json', '--control-socket', socket], env);
   return (JSON.parse(json.stdout) as { roles: Array<{ ssoLogin?: Record<string, unknown> }> }).roles[0]?.ssoLogin;
 }
 

@@ -15,7 +15,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import { runSdkClient, type SdkClientOutcome } from '../support/sdk-client-run.js';
-import { CLI_UNDER_TEST, runImdsd } from '../support/cli-under-test.js';
+import { CLI_UNDER_TEST, runImdsd, UNDER_TEST } from '../support/daemon-process.js';
 import { fetchCredential, startPoller, summarize, waitServed } from '../support/imds-poller.js';
 import { BROKEN_PROFILE, PROFILE, ROLE, startServiceFixture, type ServiceFixture } from '../support/service-fixture.js';
 import { refusalFor, signalChecked } from '../support/signal.js';
@@ -88,13 +88,13 @@ async function serviceTests(fixture: ServiceFixture): Promise<void> {
   await t.test('imdsd status and imdsd refresh talk to the service-started daemon', async (t) => {
     const pid = await mainPid(t, fixture);
     if (pid === undefined) return;
-    const status = await runImdsd(['status'], fixture.manager.env);
+    const status = await runImdsd(['status'], fixture.manager.env, UNDER_TEST);
     t.equal(status.code, 0, `imdsd status exits 0 (every role holds a credential)\n${status.stderr}`);
     t.match(status.stdout, new RegExp(`pid ${pid},`), 'it reports the service\'s main pid');
-    const refresh = await runImdsd(['refresh'], fixture.manager.env);
+    const refresh = await runImdsd(['refresh'], fixture.manager.env, UNDER_TEST);
     t.equal(refresh.code, 0, `imdsd refresh exits 0\n${refresh.stderr}`);
     t.match(refresh.stdout, /^dev: refreshed, expires /, 'and reports the new expiry');
-    const doctor = await runImdsd(['doctor', '--json'], { ...fixture.manager.env, AWS_EC2_METADATA_SERVICE_ENDPOINT: `http://localhost:${port}/` });
+    const doctor = await runImdsd(['doctor', '--json'], { ...fixture.manager.env, AWS_EC2_METADATA_SERVICE_ENDPOINT: `http://localhost:${port}/` }, UNDER_TEST);
     const findings = (JSON.parse(doctor.stdout) as { findings: Array<{ id: string; level: string; title: string }> }).findings;
     t.match(findings.find((finding) => finding.id === 'port-owner'), { level: 'ok', title: new RegExp(`held by imdsd \\(pid ${pid}`) },
       'imdsd doctor finds the daemon among the holders of the socket systemd passed');

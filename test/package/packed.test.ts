@@ -4,27 +4,19 @@
  * from that prefix as a user would: the daemon against the local STS with a real SDK
  * client, status, doctor, env, credential-process, install --print, run --config.
  */
-import { execFile, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import t from 'tap';
-import { REPO_ROOT, cleanEnv, runCli } from '../support/daemon-process.js';
+import { REPO_ROOT, cleanEnv, runCli, runImdsd, type CliRun } from '../support/daemon-process.js';
 import { runSdkClient } from '../support/sdk-client-run.js';
 import { installPacked, type PackedInstall } from '../support/packed-install.js';
 import { DEFAULT_ROLE_ARN, DEFAULT_USER, startStsServer, type StsServer } from '../support/sts-server.js';
 
-interface Run { code: number; stdout: string; stderr: string }
-
 /** Runs the installed `imdsd` by its bin link, with the running node first on PATH. */
-function imdsd(pkg: PackedInstall, args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
-  return new Promise((resolve) => {
-    const path = `${dirname(process.execPath)}:${env.PATH ?? ''}`;
-    execFile(pkg.bin, args, { env: { ...env, PATH: path }, timeout: 30_000 }, (error, stdout, stderr) => {
-      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;
-      resolve({ code, stdout, stderr });
-    });
-  });
+function imdsd(pkg: PackedInstall, args: string[], env: NodeJS.ProcessEnv): Promise<CliRun> {
+  return runImdsd(args, { ...env, PATH: `${dirname(process.execPath)}:${env.PATH ?? ''}` }, { command: [pkg.bin] });
 }
 
 function sourceEnv(sts: StsServer, home: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
@@ -63,11 +55,7 @@ t.test('the packed tarball installs globally with no registry and no npm warning
   t.equal(version.code, 0, 'imdsd version exits 0');
   t.match(version.stdout, /^\d+\.\d+\.\d+/, `it prints the version: ${version.stdout.trim()}`);
   // Units written by 0.1 run dist/src/daemon/cli.js (issue 19): the package keeps a shim there.
-  const legacy = await new Promise<Run>((resolve) => {
-    execFile(process.execPath, [join(pkg.packageDir, 'dist', 'src', 'daemon', 'cli.js'), 'version'], { env: cleanEnv(), timeout: 30_000 }, (error, stdout, stderr) => {
-      resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, stdout, stderr });
-    });
-  });
+  const legacy = await runImdsd(['version'], cleanEnv(), { command: [process.execPath, join(pkg.packageDir, 'dist', 'src', 'daemon', 'cli.js')] });
   t.equal(legacy.code, 0, `the 0.1 CLI path still runs the CLI: ${legacy.stderr}`);
   t.equal(legacy.stdout, version.stdout, 'and prints the same version');
 });
@@ -79,7 +67,7 @@ t.test('from the installed prefix: run, a real SDK, status, env, credential-proc
   const home = cleanEnv();
   const env = sourceEnv(sts, home);
   const path = `${dirname(process.execPath)}:${env.PATH ?? ''}`;
-  const daemon = runCli(['run', '--role-arn', DEFAULT_ROLE_ARN, '--port', '0', '--region', 'us-east-1'], { ...env, PATH: path }, [], [pkg.bin]);
+  const daemon = runCli(['run', '--role-arn', DEFAULT_ROLE_ARN, '--port', '0', '--region', 'us-east-1'], { ...env, PATH: path }, { command: [pkg.bin] });
   t.teardown(() => daemon.stop());
   const listening = await daemon.waitFor((line) => line.event === 'listening', 20_000);
   const port = Number(listening.port);
@@ -125,7 +113,7 @@ t.test('from the installed prefix: install --print for both platforms, run --con
   const file = join(mkdtempSync(join(tmpdir(), 'imdsd-packed-')), 'imdsd.json');
   writeFileSync(file, JSON.stringify({ roles: [{ roleArn: DEFAULT_ROLE_ARN, port: 0 }] }));
   const path = `${dirname(process.execPath)}:${home.PATH ?? ''}`;
-  const daemon = runCli(['run', '--config', file], { ...sourceEnv(sts, home), PATH: path }, [], [pkg.bin]);
+  const daemon = runCli(['run', '--config', file], { ...sourceEnv(sts, home), PATH: path }, { command: [pkg.bin] });
   t.teardown(() => daemon.stop());
   const listening = await daemon.waitFor((line) => line.event === 'listening', 20_000);
   t.ok(Number(listening.port) > 0, 'run --config validates the file with the packaged schema and listens');

@@ -15,6 +15,7 @@ import t from 'tap';
 import { createRefresher } from '../../src/refresher/refresher.js';
 import type { IssuedCredential } from '../../src/refresher/issuers/issuer.js';
 import { FakeClock } from '../support/fake-clock.js';
+import { fakeTicker } from '../support/fake-ticker.js';
 import { seededRandom } from '../support/seeded-random.js';
 
 t.setTimeout(600_000);
@@ -108,15 +109,7 @@ async function simulate(scenario: Scenario, seed: number): Promise<Counts> {
     clock,
     logger: pino({ level: 'silent' }),
     failureContext: { roleArn: 'arn:aws:iam::123456789012:role/dev', sourceLabel: 'test', region: 'us-east-1' },
-    ticker: (onTick) => {
-      let cancel = (): void => undefined;
-      const loop = (): void => {
-        onTick();
-        cancel = clock.setTimer(loop, 30_000);
-      };
-      cancel = clock.setTimer(loop, 30_000);
-      return () => cancel();
-    },
+    ticker: fakeTicker(clock),
     durationSec: scenario.askedSec,
     random,
   });

@@ -3,9 +3,10 @@ import t, { type Test } from 'tap';
 import type { Credential, CredentialResult, RoleIdentity } from '../../src/credentials.js';
 import type { ErrorCode } from '../../src/errors.js';
 import type { FailureContext } from '../../src/refresher/classify.js';
-import { createRefresher, type Refresher, type RefresherOptions, type Ticker } from '../../src/refresher/refresher.js';
+import { createRefresher, type Refresher, type RefresherOptions } from '../../src/refresher/refresher.js';
 import type { IssuedCredential, Issuer } from '../../src/refresher/issuers/issuer.js';
 import { FakeClock } from '../support/fake-clock.js';
+import { fakeTicker } from '../support/fake-ticker.js';
 import { seededRandom } from '../support/seeded-random.js';
 
 // Each long simulation runs 7 days of fake time (about 30,000 timers): allow for a busy machine.
@@ -115,21 +116,6 @@ const accessDenied = (): Error =>
 const roleChaining = (): Error =>
   stsError('ValidationError', 400, 'The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.');
 
-/** The production ticker's shape, driven by the fake clock: a timer loop every `everyMs`. */
-function fakeTicker(clock: FakeClock, everyMs = TICK_MS): Ticker {
-  return (onTick) => {
-    let cancel = (): void => undefined;
-    const schedule = (): void => {
-      cancel = clock.setTimer(() => {
-        schedule();
-        onTick();
-      }, everyMs);
-    };
-    schedule();
-    return () => cancel();
-  };
-}
-
 interface LogCapture {
   readonly lines: string[];
   readonly logger: pino.Logger;
@@ -167,7 +153,7 @@ function setup(t: Test, options: Partial<RefresherOptions> = {}): Env {
     clock,
     logger: log.logger,
     failureContext: CONTEXT,
-    ticker: fakeTicker(clock),
+    ticker: fakeTicker(clock, TICK_MS),
     random: () => 0.5,
     ...options,
   });

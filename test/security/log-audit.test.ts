@@ -7,7 +7,6 @@
  * token, the ECS token and the source keys. Then the same in process: the IMDS app with a
  * trace-level logger writing to memory.
  */
-import { execFile } from 'node:child_process';
 import { Writable } from 'node:stream';
 import { fromInstanceMetadata } from '@aws-sdk/credential-providers';
 import { pino, type Logger } from 'pino';
@@ -16,21 +15,11 @@ import { request } from 'undici';
 import { createLogger } from '../../src/daemon/logger.js';
 import { ImdsdError } from '../../src/errors.js';
 import { buildImdsApp } from '../../src/imds/app.js';
-import { CLI } from '../support/daemon-process.js';
+import { runImdsd } from '../support/daemon-process.js';
 import { IDENTITY, SECRET, SESSION_TOKEN, createFakeClock, createFakeSource, fakeCredential } from '../support/imds-fakes.js';
 import { startAuditedDaemon } from '../support/security-daemon.js';
 import { describeLeaks, findLeaks } from '../support/security-leaks.js';
 import { rawExchange } from '../support/security-raw-http.js';
-
-interface Run { code: number | string; stdout: string; stderr: string }
-
-function cli(args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = execFile(process.execPath, [CLI, ...args], { env, timeout: 20_000 }, (error, stdout, stderr) => {
-      resolve({ code: error === null ? 0 : (child.exitCode ?? String(error.code)), stdout, stderr });
-    });
-  });
-}
 
 /** An AssumeRole answer that breaks off mid-document, with secrets the SDK's parser has seen. */
 const MALFORMED_SECRET = 'MalformedSecretKeyThatMustNotBeLogged0000';
@@ -75,11 +64,11 @@ t.test('a busy daemon at --log-level trace writes no secret to any log line', as
   const ecs = await request(`${origin}/v1/credentials/dev`, { headers: { authorization: running.containerToken } });
   t.equal(ecs.statusCode, 200, 'the ECS endpoint serves the credential');
   await ecs.body.dump();
-  const viaProcess = await cli(['credential-process', '--role', 'dev'], env);
+  const viaProcess = await runImdsd(['credential-process', '--role', 'dev'], env);
   t.equal(viaProcess.code, 0, 'credential-process serves the credential');
   t.equal(findLeaks(viaProcess.stderr.split('\n'), sts.issuedSecrets()).length, 0, 'and its stderr carries no secret');
 
-  for (let i = 0; i < 3; i++) t.equal((await cli(['refresh'], env)).code, 0, `forced refresh ${i + 1} succeeds`);
+  for (let i = 0; i < 3; i++) t.equal((await runImdsd(['refresh'], env)).code, 0, `forced refresh ${i + 1} succeeds`);
   for (const fault of [
     { kind: 'http', status: 500, code: 'InternalFailure' },
     { kind: 'http', status: 400, code: 'Throttling', message: 'Rate exceeded' },
@@ -91,11 +80,11 @@ t.test('a busy daemon at --log-level trace writes no secret to any log line', as
   ] as const) {
     // Every STS call fails while the fault is set, the daemon's own backoff retries included.
     sts.setFaultMode(() => fault);
-    const run = await cli(['refresh'], env);
+    const run = await runImdsd(['refresh'], env);
     t.equal(run.code, 1, `a refresh failing with ${fault.kind === 'http' ? fault.code : fault.kind} exits 1`);
   }
   sts.setFaultMode(undefined);
-  t.equal((await cli(['refresh'], env)).code, 0, 'and STS heals');
+  t.equal((await runImdsd(['refresh'], env)).code, 0, 'and STS heals');
 
   const token = await running.token();
   const statuses = await sendAll(port, hostileRequests(token, running.containerToken));

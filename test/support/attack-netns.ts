@@ -145,7 +145,7 @@ async function startDaemon(plan: AttackPlan, stsUrl: string, name: string, extra
   };
   const launcher = [SETPRIV, `--reuid=${plan.owner.uid}`, `--regid=${plan.owner.gid}`, '--clear-groups', '--'];
   const proc = runCli(['run', '--role-arn', DEFAULT_ROLE_ARN, '--port', '0', '--region', 'us-east-1', '--no-desktop-notify',
-    '--control-socket', join(home, 'control.sock'), ...extra], env, launcher);
+    '--control-socket', join(home, 'control.sock'), ...extra], env, { launcher });
   const listening = await proc.waitFor((line) => line.event === 'listening', 20_000);
   return Object.assign(proc, { port: Number(listening.port) });
 }

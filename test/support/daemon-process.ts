@@ -1,16 +1,66 @@
 /**
- * Runs the built CLI (dist/src/cli/main.js) as a child process, as a user or a
- * service manager would, and reads its JSON log lines from stdout.
+ * The one way tests and benches run the imdsd CLI as a child process, as a user or a
+ * service manager would: `runImdsd` to its exit (code, stdout, stderr), `runCli` while it
+ * runs (the daemon's JSON log lines as they come). Both run the built CLI
+ * (dist/src/cli/main.js) unless told another command, under an optional launcher.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess, type ExecFileException } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { constants, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describeLeaks, findLeaks } from './security-leaks.js';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', ...(import.meta.url.includes('/dist/') ? ['..'] : []));
 export const CLI = join(REPO_ROOT, 'dist', 'src', 'cli', 'main.js');
+/** The CLI the service tests judge: this checkout's build, or an installed package's named by IMDSD_CLI. */
+export const CLI_UNDER_TEST = process.env.IMDSD_CLI ?? CLI;
+
+export interface CliOptions {
+  /** What runs the CLI: by default this node with the checkout's build; an installed package's bin, say. */
+  readonly command?: readonly string[];
+  /** A program the command runs under: `systemd-socket-activate -l …`, `timeout -s INT 3`, `taskset`. */
+  readonly launcher?: readonly string[];
+  /** runImdsd only: the CLI is killed after this long (default 30 s). */
+  readonly timeoutMs?: number;
+  /** runImdsd only: run it on a terminal (util-linux `script`), as a user's shell would. */
+  readonly terminal?: boolean;
+}
+
+/** How the service tests run it: the CLI under test, with time for a slow service manager. */
+export const UNDER_TEST: CliOptions = { command: [process.execPath, CLI_UNDER_TEST], timeoutMs: 60_000 };
+
+/** A finished run: its exit code (128+n for signal n, 127 when it could not start), stdout, stderr. */
+export interface CliRun {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function cliArgv(args: readonly string[], options: CliOptions): [string, string[]] {
+  const { launcher = [], command = [process.execPath, CLI] } = options;
+  const argv = [...launcher, ...command, ...args];
+  if (options.terminal === true) return ['/usr/bin/script', ['-qec', argv.map((word) => `'${word}'`).join(' '), '/dev/null']];
+  const [file = process.execPath, ...rest] = argv;
+  return [file, rest];
+}
+
+function exitCode(error: ExecFileException | null): number {
+  if (error === null) return 0;
+  if (typeof error.code === 'number') return error.code;
+  if (typeof error.signal === 'string') return 128 + (constants.signals[error.signal] ?? 0);
+  return 127;
+}
+
+/** Runs the CLI to its exit and collects what it wrote; never rejects. */
+export function runImdsd(args: readonly string[], env: NodeJS.ProcessEnv, options: CliOptions = {}): Promise<CliRun> {
+  const [file, rest] = cliArgv(args, options);
+  return new Promise((resolve) => {
+    execFile(file, rest, { env, encoding: 'utf8', timeout: options.timeoutMs ?? 30_000, maxBuffer: 16 << 20 }, (error, stdout, stderr) => {
+      resolve({ code: exitCode(error), stdout, stderr });
+    });
+  });
+}
 
 export type LogLine = Record<string, unknown> & { event?: string; msg?: string; level?: string };
 
@@ -39,15 +89,9 @@ export function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS
   return env;
 }
 
-/**
- * `launcher` runs the CLI through another program, e.g. `systemd-socket-activate -l …`;
- * `command` is what runs the CLI: by default this node with the checkout's build, and the
- * packaging tests pass an installed package's bin (see packed-install.ts).
- */
-export function runCli(
-  args: string[], env: NodeJS.ProcessEnv, launcher: readonly string[] = [], command: readonly string[] = [process.execPath, CLI],
-): DaemonProcess {
-  const [file = process.execPath, ...rest] = [...launcher, ...command, ...args];
+/** Starts the CLI and follows its output while it runs (a daemon, mostly). */
+export function runCli(args: readonly string[], env: NodeJS.ProcessEnv, options: CliOptions = {}): DaemonProcess {
+  const [file, rest] = cliArgv(args, options);
   const child = spawn(file, rest, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: LogLine[] = [];
   const output: string[] = [];

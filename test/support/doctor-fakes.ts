@@ -4,6 +4,7 @@
  * monotonic clock, and fakes for the port owner and STS.
  */
 import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ImdsdError } from '../../src/errors.js';
@@ -54,6 +55,39 @@ export function fakeStatus(roles: RoleStatus[] = [fakeRole()], overrides: Partia
     version: '0.1.0', pid: 4242, startedAt: new Date(NOW - 60 * MINUTE).toISOString(), now: new Date(NOW).toISOString(),
     containerTokenFile: '/run/user/1000/imdsd/container-token', roles, ...overrides,
   };
+}
+
+export interface ControlSocket {
+  readonly path: string;
+  /** Every request, as `METHOD /path?query`. */
+  readonly requests: string[];
+}
+
+/**
+ * A real control socket (HTTP on a unix socket) answering each request with what `answer`
+ * returns for its method and URL: a JSON body, with a status code when not 200. Closed by
+ * `t`'s teardown.
+ */
+export async function controlSocket(
+  t: { teardown(fn: () => void): void }, answer: (method: string, url: string) => unknown | { status: number; body: unknown },
+): Promise<ControlSocket> {
+  const path = join(mkdtempSync(join(tmpdir(), 'imdsd-ctl-')), 'control.sock');
+  const requests: string[] = [];
+  const server = createServer((req, res) => {
+    requests.push(`${req.method} ${req.url}`);
+    const reply = answer(req.method ?? '', req.url ?? '');
+    const coded = typeof reply === 'object' && reply !== null && 'status' in reply && 'body' in reply ? reply as { status: number; body: unknown } : undefined;
+    res.statusCode = coded?.status ?? 200;
+    res.setHeader('content-type', 'application/json').end(JSON.stringify(coded === undefined ? reply : coded.body));
+  });
+  await new Promise<void>((resolve) => server.listen(path, resolve));
+  t.teardown(() => server.close());
+  return { path, requests };
+}
+
+/** A control socket answering `status` to every request. */
+export async function statusSocket(t: { teardown(fn: () => void): void }, status: DaemonStatus): Promise<string> {
+  return (await controlSocket(t, () => status)).path;
 }
 
 export const notRunning = (): Promise<DaemonStatus> => Promise.reject(new ImdsdError('IMDSD_ERR_DAEMON_NOT_RUNNING',

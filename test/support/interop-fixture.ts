@@ -3,10 +3,9 @@
  * the real clients run in: an empty HOME each, no AWS_* variables but the endpoint ones,
  * so nothing of the developer's setup can hide a failure of imdsd.
  */
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { request } from 'undici';
-import { CLI, cleanEnv, startDaemonProcess, type DaemonProcess } from './daemon-process.js';
+import { cleanEnv, runImdsd, startDaemonProcess, type DaemonProcess } from './daemon-process.js';
 import { DEFAULT_ROLE_ARN, DEFAULT_USER, startStsServer, type StsCall, type StsServer } from './sts-server.js';
 
 /** The account and role of DEFAULT_ROLE_ARN, as STS names the assumed-role session. */
@@ -78,12 +77,8 @@ export async function startInteropFixture(t: { teardown(fn: () => unknown): void
   const port = daemon.port;
 
   async function imdsdEnv(args: string[] = []): Promise<Record<string, string>> {
-    const stdout = await new Promise<string>((resolve, reject) => {
-      execFile(process.execPath, [CLI, 'env', '--shell', 'bash', ...args], { env: daemonEnv, timeout: 20_000 }, (error, out, err) => {
-        if (error === null) resolve(out);
-        else reject(new Error(`imdsd env ${args.join(' ')} failed: ${err}`));
-      });
-    });
+    const { code, stdout, stderr } = await runImdsd(['env', '--shell', 'bash', ...args], daemonEnv);
+    if (code !== 0) throw new Error(`imdsd env ${args.join(' ')} failed: ${stderr}`);
     const vars: Record<string, string> = {};
     for (const match of stdout.matchAll(/^export ([A-Za-z_][A-Za-z0-9_]*)='([^']*)'$/gm)) {
       if (match[1] !== undefined && match[2] !== undefined) vars[match[1]] = match[2];

@@ -12,7 +12,7 @@
  */
 import { mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { join, sep } from 'node:path';
-import { CLI_UNDER_TEST, runImdsd } from './cli-under-test.js';
+import { CLI_UNDER_TEST, runImdsd, UNDER_TEST } from './daemon-process.js';
 import type { Ran } from './systemctl.js';
 import { freePort } from './free-port.js';
 import { DEFAULT_ROLE_ARN, DEFAULT_USER, startStsServer, type AuditedStsServer } from './sts-server.js';
@@ -79,7 +79,7 @@ export async function serviceFixture(manager: UserManager): Promise<ServiceFixtu
     `[base]\naws_access_key_id = ${DEFAULT_USER.accessKeyId}\naws_secret_access_key = ${DEFAULT_USER.secretAccessKey}\n`, { mode: 0o600 });
   const env = { ...manager.env, AWS_ENDPOINT_URL_STS: sts.url };
   const imdsd = (args: readonly string[], runEnv: NodeJS.ProcessEnv = env): Promise<Ran> =>
-    hidden ? manager.runInside([process.execPath, cli, ...args], runEnv) : runImdsd(args, runEnv);
+    hidden ? manager.runInside([process.execPath, cli, ...args], runEnv) : runImdsd(args, runEnv, UNDER_TEST);
   return { manager, sts, port: await freePort(), configFile, env, cli, imdsd, close: () => sts.close() };
 }
 

@@ -3,35 +3,19 @@
  * role is served at 169.254.169.254 needs no endpoint variable: env removes a leftover one
  * and only extends NO_PROXY; the commands find the system service's control socket.
  */
-import { createServer } from 'node:http';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import t from 'tap';
 import { envCommand } from '../../../src/cli/commands/env.js';
-import { socketFor, type CommandContext } from '../../../src/cli/commands/context.js';
+import { socketFor } from '../../../src/cli/commands/context.js';
 import { LINK_LOCAL_CONTROL_SOCKET } from '../../../src/contract/link-local.js';
-import type { DaemonStatus } from '../../../src/contract/control-api.js';
-import { fakeRole, fakeStatus } from '../../support/doctor-fakes.js';
+import { recordingContext, type RecordingContext } from '../../support/command-context.js';
+import { fakeRole, fakeStatus, statusSocket } from '../../support/doctor-fakes.js';
 
-function context(env: NodeJS.ProcessEnv): CommandContext & { output: () => string } {
-  let out = '';
-  return { env, home: '/home/dev', now: () => 0, out: (text) => { out += text; }, err: () => {}, interrupted: new Promise(() => {}), output: () => out };
-}
-
-/** A control socket answering `status` to every request. */
-async function controlSocket(t: { teardown(fn: () => void): void }, status: DaemonStatus): Promise<string> {
-  const path = join(mkdtempSync(join(tmpdir(), 'imdsd-ctl-')), 'control.sock');
-  const server = createServer((_req, res) => res.setHeader('content-type', 'application/json').end(JSON.stringify(status)));
-  await new Promise<void>((resolve) => server.listen(path, resolve));
-  t.teardown(() => server.close());
-  return path;
-}
+const context = (env: NodeJS.ProcessEnv): RecordingContext => recordingContext(env);
 
 const linkLocal = fakeStatus([fakeRole({ port: 80, addresses: ['169.254.169.254', 'fd00:ec2::254'], linkLocal: true })]);
 
 t.test('env in link-local mode unsets the endpoint and extends NO_PROXY with the IMDS addresses', async (t) => {
-  const socket = await controlSocket(t, linkLocal);
+  const socket = await statusSocket(t, linkLocal);
   const bash = context({ SHELL: '/bin/bash', NO_PROXY: 'corp.example' });
   t.equal(await envCommand(['--control-socket', socket], bash), 0, 'exit 0');
   t.equal(bash.output(), [

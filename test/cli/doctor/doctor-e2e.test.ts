@@ -3,10 +3,9 @@
  * STS): a clean shell exits 0, a shell with exported keys or no daemon exits 1. Once in
  * process, and once through the built CLI as a user runs it.
  */
-import { execFile } from 'node:child_process';
 import t, { type Test } from 'tap';
 import { doctorCommand } from '../../../src/cli/commands/doctor.js';
-import { CLI, cleanEnv, startDaemonProcess } from '../../support/daemon-process.js';
+import { cleanEnv, runImdsd, startDaemonProcess } from '../../support/daemon-process.js';
 import { DEFAULT_ROLE_ARN, DEFAULT_USER, startStsServer } from '../../support/sts-server.js';
 
 interface Report { findings: Array<{ id: string; level: string; title: string; fix?: string }>; problems: number; warnings: number }
@@ -45,13 +44,6 @@ async function inProcess(argv: string[], env: NodeJS.ProcessEnv): Promise<{ code
   return { code, report: JSON.parse(out) as Report };
 }
 
-function cli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | string; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = execFile(process.execPath, [CLI, ...args], { env, timeout: 30_000 }, (error, stdout, stderr) => {
-      resolve({ code: error === null ? 0 : (child.exitCode ?? String(error.code)), stdout, stderr });
-    });
-  });
-}
 
 const levels = (report: Report): Record<string, string> => Object.fromEntries(report.findings.map((f) => [f.id, f.level]));
 
@@ -83,21 +75,21 @@ t.test('in process: a healthy daemon and a clean shell exit 0; exported keys exi
 
 t.test('the built CLI: `imdsd doctor` exits 0 for a healthy setup and 1 for a broken shell', async (t) => {
   const { shell } = await daemonAndShell(t);
-  const probe = await cli(['doctor', '--json'], shell);
+  const probe = await runImdsd(['doctor', '--json'], shell);
   if (/unknown command "doctor"/.test(probe.stderr)) {
     t.fail('doctor is not wired into main.ts: add `doctor: doctorCommand` (src/cli/commands/doctor.js) to CLIENT_COMMANDS');
     return;
   }
   const json = await unlessOnlySlow(async () => {
-    const run = await cli(['doctor', '--json'], shell);
+    const run = await runImdsd(['doctor', '--json'], shell);
     return { ...run, report: JSON.parse(run.stdout) as Report };
   });
   t.equal(json.code, 0, `exit 0: ${json.stdout}${json.stderr}`);
   t.equal(json.report.problems, 0, 'no problem in --json');
-  const human = await cli(['doctor'], shell);
+  const human = await runImdsd(['doctor'], shell);
   t.match(human.stdout, /^✔ ok +daemon-running +imdsd .* is running/m, 'the human report');
   t.match(human.stdout, /\n\n(no problems|\d+ problems?)/, 'and its verdict');
-  const broken = await cli(['doctor', '--json'], { ...shell, AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE0001', AWS_SECRET_ACCESS_KEY: 'x' });
+  const broken = await runImdsd(['doctor', '--json'], { ...shell, AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE0001', AWS_SECRET_ACCESS_KEY: 'x' });
   t.equal(broken.code, 1, 'exit 1 with exported keys');
   const report = JSON.parse(broken.stdout) as Report;
   t.match(levels(report), { 'env-static-keys': 'problem' }, 'reported as env-static-keys');

@@ -13,9 +13,9 @@ import { execFileSync } from 'node:child_process';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { CLI, runCli, type DaemonProcess } from '../daemon-process.js';
+import { runCli, runImdsd, type DaemonProcess } from '../daemon-process.js';
 import { DEFAULT_ROLE_ARN, DEFAULT_USER, startStsServer } from '../sts-server.js';
-import { ACTIVATE, curlAs, refusals, runAs, SESSION_NAME, SETPRIV, zeroConfigMatrix, type Account, type ChildPlan } from './clients.js';
+import { ACTIVATE, curlAs, refusals, SESSION_NAME, SETPRIV, zeroConfigMatrix, type Account, type ChildPlan } from './clients.js';
 
 function emit(event: string, fields: Record<string, unknown>): void {
   process.stdout.write(`${JSON.stringify({ event, ...fields })}\n`);
@@ -44,15 +44,17 @@ function startDaemon(plan: ChildPlan, stsUrl: string): DaemonProcess {
     SETPRIV, `--reuid=${plan.owner.uid}`, `--regid=${plan.owner.gid}`, '--clear-groups', '--'];
   return runCli(['run', '--role-arn', DEFAULT_ROLE_ARN, '--port', '80', '--link-local', '--region', 'us-east-1',
     '--session-name', SESSION_NAME, '--no-desktop-notify', '--control-socket', join(plan.owner.home, 'run', 'control.sock')],
-  { PATH: '/usr/bin:/bin', LANG: 'C' }, launcher, [process.execPath, CLI]);
+  { PATH: '/usr/bin:/bin', LANG: 'C' }, { launcher });
 }
 
 /** `imdsd doctor --json`, `imdsd env` and `imdsd status` in the owner's shell: no variable, the control socket named. */
 async function doctorAs(owner: Account): Promise<Record<string, unknown>> {
   const socket = join(owner.home, 'run', 'control.sock');
-  const doctor = await runAs(owner, process.execPath, [CLI, 'doctor', '--json', '--control-socket', socket]);
-  const env = await runAs(owner, process.execPath, [CLI, 'env', '--shell', 'bash', '--control-socket', socket]);
-  const status = await runAs(owner, process.execPath, [CLI, 'status', '--control-socket', socket]);
+  const shell = { PATH: '/usr/bin:/bin', HOME: owner.home, LANG: 'C' };
+  const asOwner = { launcher: [SETPRIV, `--reuid=${owner.uid}`, `--regid=${owner.gid}`, '--clear-groups', '--'] };
+  const doctor = await runImdsd(['doctor', '--json', '--control-socket', socket], shell, asOwner);
+  const env = await runImdsd(['env', '--shell', 'bash', '--control-socket', socket], shell, asOwner);
+  const status = await runImdsd(['status', '--control-socket', socket], shell, asOwner);
   let findings: unknown = doctor.stdout;
   try {
     findings = (JSON.parse(doctor.stdout) as { findings: unknown }).findings;
