@@ -8,6 +8,7 @@
  * connected (the same listeners), so the rule is what refuses. After the unit's ExecStop=
  * commands, and after uninstall's delete, `nft list tables` shows no table.
  */
+import { signalGroup } from '../support/signal.js';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -51,7 +52,7 @@ function runChild(plan: FirewallPlan, timeoutMs: number): Promise<{ events: Even
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => { err += chunk; });
   const timer = setTimeout(() => {
     // Our own child, still running (no exit code yet): its process group, nothing else.
-    if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+    if (child.exitCode === null && child.signalCode === null) signalGroup(child.pid, 'SIGKILL');
   }, timeoutMs);
   return new Promise((resolve) => {
     child.on('close', (code) => {
