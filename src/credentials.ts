@@ -43,6 +43,11 @@ export interface CredentialSource {
    * bounded time that stays under the SDKs' one-second timeout. Never rejects.
    */
   get(): Promise<CredentialResult>;
+  /**
+   * The credential get() would resolve to at once, or undefined when get() must be asked
+   * (nothing servable is held). Lets IMDS answer the common request without a promise.
+   */
+  servableNow?(): Credential | undefined;
 }
 
 /**

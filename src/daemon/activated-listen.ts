@@ -10,8 +10,7 @@
  */
 import { readlink } from 'node:fs/promises';
 import { isIPv6, SocketAddress } from 'node:net';
-import type { FastifyInstance } from 'fastify';
-import type { RoleImds } from '../imds/app.js';
+import type { ImdsApp, RoleImds } from '../imds/app.js';
 import { parseTcpRow, readTcpTables, TCP_STATE, tcpSocketOf } from '../system/proc-net.js';
 import { type Listener, listenerOf, listenOn } from './listen.js';
 import { activationError, type PassedSocket } from './socket-activation.js';
@@ -90,9 +89,9 @@ export async function socketsForRoles(sockets: readonly PassedSocket[], roles: r
   return assignToRoles(await openPassedSockets(sockets), roles);
 }
 
-async function listenOnSocket(imds: RoleImds, { socket, address }: OpenedSocket): Promise<FastifyInstance> {
+async function listenOnSocket(imds: RoleImds, { socket, address }: OpenedSocket): Promise<ImdsApp> {
   try {
-    return await listenOn(imds, { fd: socket.fd, host: address });
+    return await listenOn(imds, { fd: socket.fd });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
     throw activationError(`fd ${socket.fd} (${socket.name}) cannot be listened on (${code})`, undefined, error);

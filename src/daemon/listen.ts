@@ -1,16 +1,16 @@
 /**
  * Opens a role's IMDS listener. By default on both loopback addresses, 127.0.0.1 and ::1,
  * sharing the role's tokens (so a token issued over one family works over the other), because
- * Node 17+ and other clients may resolve `localhost` to either. Fastify's own `localhost`
- * binding swallows a failure on the second address, which could leave ::1 to another
+ * Node 17+ and other clients may resolve `localhost` to either. A `localhost` binding (as
+ * fastify's) would swallow a failure on the second address, which could leave ::1 to another
  * process: here that is an error, except where the machine has no IPv6 at all. Each
- * address is its own fastify app of the role (createRoleImds).
+ * address is its own app of the role (createRoleImds).
  */
-import type { FastifyInstance, FastifyListenOptions } from 'fastify';
+import type { ListenOptions } from 'node:net';
 import type { Logger } from 'pino';
 import { DEFAULT_IMDS_PORT } from '../contract/paths.js';
 import { ImdsdError } from '../errors.js';
-import type { RoleImds } from '../imds/app.js';
+import type { ImdsApp, RoleImds } from '../imds/app.js';
 import { findPortOwner } from '../system/port-owner.js';
 
 export interface Listener {
@@ -38,22 +38,21 @@ async function portError(cause: NodeJS.ErrnoException, host: string, port: numbe
     { hint: cause.code === 'EACCES' ? 'ports below 1024 need privileges: use a higher --port' : undefined, cause });
 }
 
-declare module 'fastify' {
-  interface FastifyListenOptions {
-    /** A socket already bound (systemd's): fastify passes its options to net.Server.listen, which takes `fd`. */
-    fd?: number;
-  }
-}
-
 /**
- * Every IMDS listener is opened here, the same way: a new app of the role, `app.listen`,
- * and on failure the app closed again. A port, ::1 and a passed fd differ only in the
- * options (a passed fd gets its own address as `host`, so fastify binds nothing more).
+ * Every IMDS listener is opened here, the same way: a new app of the role, `listen`, and on
+ * failure the app closed again. A port, ::1 and a passed fd (systemd's) differ only in
+ * the options.
  */
-export async function listenOn(imds: RoleImds, options: FastifyListenOptions): Promise<FastifyInstance> {
+export async function listenOn(imds: RoleImds, options: ListenOptions | { readonly fd: number }): Promise<ImdsApp> {
   const app = imds.app();
   try {
-    await app.listen(options);
+    await new Promise<void>((resolve, reject) => {
+      app.server.once('error', reject);
+      app.server.listen(options, () => {
+        app.server.off('error', reject);
+        resolve();
+      });
+    });
     return app;
   } catch (error) {
     await app.close();
@@ -62,7 +61,7 @@ export async function listenOn(imds: RoleImds, options: FastifyListenOptions): P
 }
 
 /** A listener made of apps that each listen on one socket. */
-export function listenerOf(apps: readonly FastifyInstance[], port: number, addresses: readonly string[]): Listener {
+export function listenerOf(apps: readonly ImdsApp[], port: number, addresses: readonly string[]): Listener {
   return {
     port,
     addresses,
@@ -73,7 +72,7 @@ export function listenerOf(apps: readonly FastifyInstance[], port: number, addre
   };
 }
 
-function boundPortOf(app: FastifyInstance, fallback: number): number {
+function boundPortOf(app: ImdsApp, fallback: number): number {
   const address = app.server.address();
   return typeof address === 'object' && address !== null ? address.port : fallback;
 }
@@ -81,7 +80,7 @@ function boundPortOf(app: FastifyInstance, fallback: number): number {
 /** Listens on `host`, or on both loopback addresses when `host` is undefined. */
 export async function listen(imds: RoleImds, port: number, host: string | undefined, logger: Logger): Promise<Listener> {
   const primaryHost = host ?? '127.0.0.1';
-  let primary: FastifyInstance;
+  let primary: ImdsApp;
   try {
     primary = await listenOn(imds, { host: primaryHost, port });
   } catch (cause) {

@@ -9,7 +9,7 @@ import fastify from 'fastify';
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import type { AdmitPeer, PeerVerdict } from '../imds/peer-gate.js';
-import { NO_SCHEMA_COMPILERS } from '../imds/no-schemas.js';
+import { NO_SCHEMA_COMPILERS } from './no-schemas.js';
 import type { Metrics } from './metrics.js';
 
 export interface MetricsListenOptions {

@@ -6,7 +6,7 @@
  * one verdict holds for all its requests. Also logs each credential hand-out with the peer, once
  * per connection and credential, so a busy client does not flood the log.
  */
-import type { FastifyBaseLogger } from 'fastify';
+import type { ImdsLog } from './log.js';
 import type { Socket } from 'node:net';
 import type { ErrorCode } from '../errors.js';
 import type { Answer } from './answers.js';
@@ -40,7 +40,7 @@ export interface PeerGate {
   handedOut(answer: Answer, socket: Socket, verdict: PeerVerdict | undefined): void;
 }
 
-export function createPeerGate(admitPeer: AdmitPeer | undefined, log: FastifyBaseLogger): PeerGate {
+export function createPeerGate(admitPeer: AdmitPeer | undefined, log: ImdsLog): PeerGate {
   const verdicts = new WeakMap<Socket, Promise<PeerVerdict>>();
   const known = new WeakMap<Socket, PeerVerdict>();
   const logged = new WeakMap<Socket, string>();

@@ -9,14 +9,16 @@ import type { RoleIdentity } from '../credentials.js';
 import { type Answer, text } from './answers.js';
 import type { InstanceDescription } from './instance-identity.js';
 
+/** An answer computed per request: at once, or after a wait (a credential being fetched). */
+export type ComputedAnswer = () => Answer | Promise<Answer>;
 /** A metadata path's answer: fixed at start-up, or computed per request. */
-export type MetadataAnswer = Answer | (() => Promise<Answer>);
+export type MetadataAnswer = Answer | ComputedAnswer;
 
 export type Route =
   | { readonly kind: 'token' }
   | { readonly kind: 'metadata'; readonly answer: MetadataAnswer }
   /** The ECS container-credentials endpoint: authorised by its own token, not IMDSv2's. */
-  | { readonly kind: 'container'; readonly answer: () => Promise<Answer> };
+  | { readonly kind: 'container'; readonly answer: ComputedAnswer };
 
 export type RouteTable = ReadonlyMap<string, Route>;
 
@@ -24,10 +26,10 @@ export interface RouteTableDeps {
   readonly identity: RoleIdentity;
   /** The instance as it stands: its account may be learned after start-up. */
   readonly instance: () => InstanceDescription;
-  readonly legacyCredential: () => Promise<Answer>;
-  readonly extendedCredential: () => Promise<Answer>;
+  readonly legacyCredential: ComputedAnswer;
+  readonly extendedCredential: ComputedAnswer;
   /** Present when the ECS endpoint is enabled. */
-  readonly containerCredential?: (() => Promise<Answer>) | undefined;
+  readonly containerCredential?: ComputedAnswer | undefined;
 }
 
 /** The canonical token path; GETs never reach it. */
@@ -41,12 +43,12 @@ function listing(...entries: string[]): Answer {
 }
 
 /** An answer that follows `read`, rebuilt only when the body it reads changes. */
-function following(read: () => string): () => Promise<Answer> {
+function following(read: () => string): ComputedAnswer {
   let last = text(read());
   return () => {
     const body = read();
     if (body !== last.body) last = text(body);
-    return Promise.resolve(last);
+    return last;
   };
 }
 

@@ -1,12 +1,11 @@
 /**
- * The IMDS routes, declared on fastify. A request reaches them by its canonical path
- * (routeKeyOf, the app's rewriteUrl), and the order of answers is the one real IMDS and
- * its clients need: the guards' 403s (guards.ts), then the token path, then 405 for
- * writes, then the token check, and only then the path's answer or 404. A read without
- * a valid token learns nothing, not even whether the path exists.
+ * What each request is answered, once the guards let it through. A request is routed by
+ * its canonical path (routeKeyOf, normalise-path.ts) with one Map lookup, and the order of
+ * answers is the one real IMDS and its clients need: the token path, then 405 for writes,
+ * then the token check, and only then the path's answer or 404. A read without a valid
+ * token learns nothing, not even whether the path exists.
  */
-import { METHODS } from 'node:http';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { IncomingMessage } from 'node:http';
 import {
   type Answer,
   CONTAINER_UNAUTHORIZED,
@@ -14,13 +13,13 @@ import {
   NOT_FOUND,
   PUT_ONLY,
   READ_ONLY,
+  UNAUTHORIZED,
   withTokenTtl,
 } from './answers.js';
-import { tokenCheck } from './guards.js';
+import { readTokenTtl } from './guards.js';
 import { ROUTE_KEYS } from './normalise-path.js';
 import type { PeerGate } from './peer-gate.js';
-import type { SendAnswer } from './reply.js';
-import type { MetadataAnswer, Route, RouteTable } from './route-table.js';
+import type { ComputedAnswer, MetadataAnswer, RouteTable } from './route-table.js';
 import { isAuthorized } from './security-checks.js';
 import { answerTokenRequest } from './token-request.js';
 import type { TokenStore } from './tokens.js';
@@ -34,66 +33,53 @@ export interface ImdsRoutesDeps {
   readonly containerToken?: string | undefined;
   /** Logs each credential hand-out with its peer. */
   readonly gate: PeerGate;
-  readonly send: SendAnswer;
 }
 
-/** Reads; every other method Node parses gets 405 on a path that exists, 404 elsewhere. */
-const READS = ['GET', 'HEAD'];
-const WRITES = METHODS.filter((method) => method !== 'GET' && method !== 'HEAD' && method !== 'CONNECT');
-const NOT_PUT = [...READS, ...WRITES.filter((method) => method !== 'PUT')];
+/** Answers a guarded request by its route key; a computed answer comes as a promise. */
+export type Router = (request: IncomingMessage, key: string) => Answer | Promise<Answer>;
 
-type Handler = (request: FastifyRequest, reply: FastifyReply) => FastifyReply | Promise<FastifyReply>;
+const isRead = (method: string | undefined): boolean => method === 'GET' || method === 'HEAD';
 
-const fixed = (send: SendAnswer, answer: Answer): Handler => (request, reply) => send(request, reply, answer);
-
-/** A metadata read: a fixed answer, or a computed one (the credential documents). */
-function metadataHandler(answer: MetadataAnswer, { gate, send }: ImdsRoutesDeps): Handler {
-  const reply = (request: FastifyRequest, computed: Answer): Answer => {
-    const ttlSec = request.imdsTokenTtlSec;
-    return ttlSec === null ? computed : withTokenTtl(computed, ttlSec);
+/**
+ * A computed answer, logged as handed out with its peer when it carries a credential (once
+ * per connection), then `finish`ed; without a promise when it is ready at once.
+ */
+function computed(request: IncomingMessage, answer: ComputedAnswer, gate: PeerGate, finish: (answer: Answer) => Answer): Answer | Promise<Answer> {
+  const handOut = (ready: Answer): Answer => {
+    gate.handedOut(ready, request.socket, gate.settled(request.socket));
+    return finish(ready);
   };
-  if (typeof answer !== 'function') return (request, response) => send(request, response, reply(request, answer));
-  return async (request, response) => {
-    const computed = await answer();
-    gate.handedOut(computed, request.raw.socket, gate.settled(request.raw.socket));
-    return send(request, response, reply(request, computed));
+  const ready = answer();
+  return ready instanceof Promise ? ready.then(handOut) : handOut(ready);
+}
+
+const asIs = (answer: Answer): Answer => answer;
+
+function metadataRead(request: IncomingMessage, answer: MetadataAnswer, deps: ImdsRoutesDeps): Answer | Promise<Answer> {
+  const ttlSec = readTokenTtl(request.headers, deps.tokens, deps.allowV1);
+  if (ttlSec === undefined) return UNAUTHORIZED;
+  const withTtl = ttlSec === null ? asIs : (ready: Answer): Answer => withTokenTtl(ready, ttlSec);
+  return typeof answer === 'function' ? computed(request, answer, deps.gate, withTtl) : withTtl(answer);
+}
+
+export function createRouter(deps: ImdsRoutesDeps): Router {
+  const { routes, tokens, gate } = deps;
+  // The ECS endpoint is authorised by its own token, not IMDSv2's, compared in constant time.
+  const containerToken = deps.containerToken === undefined ? undefined : Buffer.from(deps.containerToken);
+  return (request, key) => {
+    const { method } = request;
+    const route = routes.get(key);
+    if (route === undefined) {
+      // Real IMDS issues tokens only under latest.
+      if (key === ROUTE_KEYS.versionedToken) return method === 'PUT' ? FORBIDDEN : PUT_ONLY;
+      // A read of a path that does not exist needs a token too; a write is simply 404.
+      if (!isRead(method)) return NOT_FOUND;
+      return readTokenTtl(request.headers, tokens, deps.allowV1) === undefined ? UNAUTHORIZED : NOT_FOUND;
+    }
+    if (route.kind === 'token') return method === 'PUT' ? answerTokenRequest(request.headers, tokens) : PUT_ONLY;
+    if (!isRead(method)) return READ_ONLY;
+    if (route.kind === 'metadata') return metadataRead(request, route.answer, deps);
+    if (!isAuthorized(request.headers.authorization, containerToken)) return CONTAINER_UNAUTHORIZED;
+    return computed(request, route.answer, gate, asIs);
   };
-}
-
-/** The ECS endpoint: authorised by its own token, not IMDSv2's, compared in constant time. */
-function containerHandler(answer: () => Promise<Answer>, expected: Buffer | undefined, { gate, send }: ImdsRoutesDeps): Handler {
-  return async (request, reply) => {
-    if (!isAuthorized(request.headers.authorization, expected)) return send(request, reply, CONTAINER_UNAUTHORIZED);
-    const computed = await answer();
-    gate.handedOut(computed, request.raw.socket, gate.settled(request.raw.socket));
-    return send(request, reply, computed);
-  };
-}
-
-function declareRoute(app: FastifyInstance, url: string, route: Route, deps: ImdsRoutesDeps, readGuard: ReturnType<typeof tokenCheck>): void {
-  const { send, tokens } = deps;
-  if (route.kind === 'token') {
-    app.route({ method: 'PUT', url, handler: (request, reply) => send(request, reply, answerTokenRequest(request.headers, tokens)) });
-    app.route({ method: NOT_PUT, url, handler: fixed(send, PUT_ONLY) });
-    return;
-  }
-  app.route({ method: WRITES, url, handler: fixed(send, READ_ONLY) });
-  if (route.kind === 'container') {
-    const expected = deps.containerToken === undefined ? undefined : Buffer.from(deps.containerToken);
-    app.route({ method: READS, url, handler: containerHandler(route.answer, expected, deps) });
-    return;
-  }
-  app.route({ method: READS, url, preHandler: readGuard, handler: metadataHandler(route.answer, deps) });
-}
-
-/** Declares every route of the table, the versioned token path, and the not-found handler. */
-export function declareImdsRoutes(app: FastifyInstance, deps: ImdsRoutesDeps): void {
-  const { send } = deps;
-  const readGuard = tokenCheck(deps.tokens, deps.allowV1, send);
-  for (const [url, route] of deps.routes) declareRoute(app, url, route, deps, readGuard);
-  app.route({ method: 'PUT', url: ROUTE_KEYS.versionedToken, handler: fixed(send, FORBIDDEN) });
-  app.route({ method: NOT_PUT, url: ROUTE_KEYS.versionedToken, handler: fixed(send, PUT_ONLY) });
-  // A read of a path that does not exist needs a token too; a write is simply 404.
-  app.setNotFoundHandler({ preHandler: (request, reply, done) => (READS.includes(request.method) ? readGuard.call(app, request, reply, done) : done()) },
-    fixed(send, NOT_FOUND));
 }

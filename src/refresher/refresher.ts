@@ -64,6 +64,8 @@ export interface Refresher extends CredentialSource {
   status(): RefresherStatus;
   /** The credential held, servable or not: lets a reload carry it over. */
   held(): Credential | undefined;
+  /** The credential held if it may be served now (CredentialSource's fast path). */
+  servableNow(): Credential | undefined;
   /** Takes over a credential from a previous refresher of the same role (SIGHUP). */
   adopt(credential: Credential): void;
   stop(): void;
@@ -213,6 +215,11 @@ class RefresherShell implements Refresher {
       });
     });
   }
+
+  readonly servableNow = (): Credential | undefined => {
+    const { current } = this.state;
+    return isServable(current, this.options.clock.now()) ? current : undefined;
+  };
 
   readonly get = async (): Promise<CredentialResult> => {
     const { clock } = this.options;

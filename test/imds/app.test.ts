@@ -2,7 +2,8 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import t from 'tap';
 import { buildImdsApp, createRoleImds } from '../../src/imds/app.js';
-import { createFakeClock, createFakeSource, fakeCredential, SECRET, SESSION_TOKEN, startImds, T0_MS } from '../support/imds-fakes.js';
+import { request } from 'undici';
+import { createFakeClock, createFakeSource, fakeCredential, listenOnLoopback, SECRET, SESSION_TOKEN, startImds, T0_MS } from '../support/imds-fakes.js';
 
 const TOKEN = 'x-aws-ec2-metadata-token';
 const TTL = 'x-aws-ec2-metadata-token-ttl-seconds';
@@ -23,7 +24,6 @@ function captureLogger(): { logger: pino.Logger; lines: () => string } {
 t.test('buildImdsApp builds without listening and closes its token sweep', async (t) => {
   const clock = createFakeClock();
   const app = buildImdsApp({ source: createFakeSource(), clock });
-  await app.ready();
   t.notOk(app.server.listening, 'the caller decides where to listen');
   t.equal(clock.pending(), 1, 'the token sweep timer is armed');
   await app.close();
@@ -87,7 +87,6 @@ t.test('requests are logged at debug level without tokens or secrets', async (t)
   t.notMatch(log, 'forged-token', 'nor a presented token');
   t.notMatch(log, SECRET, 'nor the secret key');
   t.notMatch(log, SESSION_TOKEN, 'nor the session token');
-  t.notMatch(log, /incoming request|request completed/, "fastify's own request logging is off");
 });
 
 t.test('the identity document uses the start time, or the clock by default', async (t) => {
@@ -137,12 +136,15 @@ t.test('the apps of one role share its tokens and its launch time; closing them 
     await Promise.all([one.close(), two.close()]);
     imds.close();
   });
-  const issued = await one.inject({ method: 'PUT', url: '/latest/api/token', headers: { [TTL]: '60' } });
+  const [first, second] = await Promise.all([one, two].map(async (app) => `http://127.0.0.1:${await listenOnLoopback(app)}`));
+  const issued = await request(`${first}/latest/api/token`, { method: 'PUT', headers: { [TTL]: '60' } });
+  const token = await issued.body.text();
   t.equal(issued.statusCode, 200, 'a token from the first app');
-  const read = await two.inject({ method: 'GET', url: '/latest/meta-data/placement/region', headers: { [TOKEN]: issued.body } });
+  const read = await request(`${second}/latest/meta-data/placement/region`, { headers: { [TOKEN]: token } });
+  await read.body.dump();
   t.equal(read.statusCode, 200, 'is good on the second');
   t.equal(imds.tokenCount(), 1, 'one token in the shared store');
-  const documents = await Promise.all([one, two].map(async (app) => (await app.inject({ method: 'GET', url: '/latest/dynamic/instance-identity/document' })).body));
+  const documents = await Promise.all([first, second].map(async (origin) => (await request(`${origin}/latest/dynamic/instance-identity/document`)).body.text()));
   t.equal(documents[0], documents[1], 'the same pendingTime from both, though built a second apart');
   await one.close();
   t.equal(clock.pending(), 1, 'an app closing leaves the shared sweep running');

@@ -77,3 +77,17 @@ t.test('an expired credential is refused on the fake clock', async (t) => {
   t.equal(reply.status, 503, 'the hour-old credential is not served');
   t.notMatch(reply.body, SECRET, 'and no secret leaks');
 });
+
+t.test('a source that holds a servable credential is answered without get(), and checked alike', async (t) => {
+  const imds = await startImds(t, { allowV1: true });
+  let held = fakeCredential();
+  Object.assign(imds.source, { servableNow: () => held });
+  const reply = await imds.call('GET', `${CREDENTIALS}/dev-admin`);
+  t.equal(reply.status, 200, 'served');
+  t.match(JSON.parse(reply.body), { AccessKeyId: 'ASIAEXAMPLEKEY000001' }, 'the held credential');
+  t.equal(imds.source.calls, 0, 'get() was not asked');
+  held = fakeCredential({ expiresAtMs: T0_MS + SERVE_MIN_REMAINING_MS - 1 });
+  const late = await imds.call('GET', `${CREDENTIALS}/dev-admin`);
+  t.equal(late.status, 503, 'one too close to expiry is refused on this path too');
+  t.notMatch(late.body, SECRET, 'without its secret');
+});

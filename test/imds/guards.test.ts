@@ -1,6 +1,5 @@
 import { Agent, request as httpRequest } from 'node:http';
 import t from 'tap';
-import { imdsTokenCount } from '../../src/imds/app.js';
 import type { AdmitPeer } from '../../src/imds/peer-gate.js';
 import { startImds } from '../support/imds-fakes.js';
 
@@ -36,7 +35,7 @@ t.test('a peer lookup that fails is a 500, never a pass', async (t) => {
   const put = await imds.call('PUT', '/latest/api/token', { [TTL]: '60' });
   t.equal(put.status, 500, 'the token PUT fails closed');
   t.notMatch(put.body, /netlink/, 'naming nothing');
-  t.equal(imdsTokenCount(imds.app), 0, 'no token was issued');
+  t.equal(imds.app.tokenCount(), 0, 'no token was issued');
 });
 
 t.test('an unidentified peer gets the coded 403', async (t) => {

@@ -1,4 +1,5 @@
-import Fastify from 'fastify';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { Writable } from 'node:stream';
 import t from 'tap';
@@ -23,16 +24,17 @@ interface Reply {
   body: string;
 }
 
-/** A real fastify app on loopback whose one route sends `answer` (or a computed one). */
+/** A real node:http server on loopback that sends `answer` (or a computed one) to every request. */
 async function serve(t: { teardown(fn: () => unknown): void }, answer: () => Answer | Promise<Answer>, deps: Partial<ReplyDeps> = {}):
   Promise<(method: string, path: string) => Promise<Reply>> {
-  const app = Fastify({ logger: false });
   const send = createSendAnswer({ log: capture().log, ...deps });
-  app.route({ method: ['GET', 'HEAD', 'PUT'], url: '/*', handler: async (request, reply) => send(request, reply, await answer()) });
-  t.teardown(() => app.close());
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const address = app.server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : 0;
+  const server = createServer((request, response) => void Promise.resolve(answer()).then((computed) => send(request, response, computed)));
+  t.teardown(() => new Promise((resolve) => {
+    server.close(resolve);
+    server.closeAllConnections();
+  }));
+  await new Promise<void>((resolve) => server.listen({ host: '127.0.0.1', port: 0 }, resolve));
+  const { port } = server.address() as AddressInfo;
   return async (method, path) => {
     const response = await fetch(`http://127.0.0.1:${port}${path}`, { method });
     const rawHeaders = [...response.headers.keys()];

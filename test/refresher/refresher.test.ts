@@ -201,6 +201,7 @@ t.test('start() fetches once and get() serves that credential, stamped with the 
   const got = await env.refresher.get();
   t.equal(got.ok && got.credential, first.credential, 'get() returns the same credential');
   t.equal(env.refresher.held(), first.credential, 'held() is that credential');
+  t.equal(env.refresher.servableNow(), first.credential, 'servableNow() too: no promise needed');
   t.equal(env.sts.calls, 1, 'get() made no STS call');
   const status = env.refresher.status();
   t.equal(status.state, 'fresh', 'the state is fresh');
@@ -545,6 +546,7 @@ t.test('when the first fetch fails get() answers the error, the daemon retries, 
   t.match(first.ok ? '' : first.error.message, /^no credential yet: STS denied AssumeRole/, 'and says no credential is held');
   t.equal(env.refresher.status().state, 'starting', 'the state stays starting');
   t.equal(env.refresher.held(), undefined, 'nothing is held');
+  t.equal(env.refresher.servableNow(), undefined, 'so get() must be asked');
   t.equal(errorCode(await env.refresher.get()), 'IMDSD_ERR_ACCESS_DENIED', 'get() answers the same error');
   t.equal(env.log.events('refresh-failed')[0]?.servingUntil, undefined, 'the failure log claims nothing is served');
 

@@ -19,7 +19,6 @@
  */
 import t from 'tap';
 import { ImdsdError } from '../../src/errors.js';
-import { imdsTokenCount } from '../../src/imds/app.js';
 import { DEFAULT_MAX_TOKENS } from '../../src/imds/tokens.js';
 import { IDENTITY, SECRET, SESSION_TOKEN, fakeCredential, startImds, type RunningImds } from '../support/imds-fakes.js';
 import { type FuzzCase, fuzzCase } from '../support/security-fuzz-case.js';
@@ -96,7 +95,7 @@ t.test('10,000 random raw requests: the server stays up, answers only documented
     imds.source.result = good;
     if (await normalFetchWorks(imds)) healthy += 1;
     else t.fail(`a normal token + credential fetch failed after batch ${batch + 1}`);
-    maxTokens = Math.max(maxTokens, imdsTokenCount(imds.app));
+    maxTokens = Math.max(maxTokens, imds.app.tokenCount());
     if (batch === 0) baselineHeap = await settledHeapUsed();
   }
   const finalHeap = await settledHeapUsed();
@@ -127,6 +126,6 @@ t.test('with the default cap, more token PUTs than DEFAULT_MAX_TOKENS leave exac
     while (next++ < DEFAULT_MAX_TOKENS + extra) await imds.token(60);
   };
   await Promise.all(Array.from({ length: 16 }, worker));
-  t.equal(imdsTokenCount(imds.app), DEFAULT_MAX_TOKENS, `${DEFAULT_MAX_TOKENS + extra} tokens issued, ${DEFAULT_MAX_TOKENS} kept`);
+  t.equal(imds.app.tokenCount(), DEFAULT_MAX_TOKENS, `${DEFAULT_MAX_TOKENS + extra} tokens issued, ${DEFAULT_MAX_TOKENS} kept`);
   t.ok(await normalFetchWorks(imds), 'and a fresh token still works');
 });

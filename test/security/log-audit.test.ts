@@ -16,7 +16,7 @@ import { createLogger } from '../../src/daemon/logger.js';
 import { ImdsdError } from '../../src/errors.js';
 import { buildImdsApp } from '../../src/imds/app.js';
 import { runImdsd } from '../support/daemon-process.js';
-import { IDENTITY, SECRET, SESSION_TOKEN, createFakeClock, createFakeSource, fakeCredential } from '../support/imds-fakes.js';
+import { IDENTITY, SECRET, SESSION_TOKEN, createFakeClock, createFakeSource, fakeCredential, listenOnLoopback } from '../support/imds-fakes.js';
 import { startAuditedDaemon } from '../support/security-daemon.js';
 import { describeLeaks, findLeaks } from '../support/security-leaks.js';
 import { rawExchange } from '../support/security-raw-http.js';
@@ -133,9 +133,7 @@ async function exerciseApp(loggerFor: (destination: Writable) => Logger): Promis
   const source = createFakeSource();
   const clock = createFakeClock();
   const app = buildImdsApp({ source, clock, containerToken, logger: loggerFor(destination).child({ component: 'imds' }) });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const address = app.server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : 0;
+  const port = await listenOnLoopback(app);
   const origin = `http://127.0.0.1:${port}`;
   try {
     const token = await (await request(`${origin}/latest/api/token`, { method: 'PUT', headers: { 'x-aws-ec2-metadata-token-ttl-seconds': '60' } })).body.text();

@@ -3,11 +3,10 @@
  * each test sets, and a helper that starts the real app on 127.0.0.1 port 0.
  */
 import type { AddressInfo } from 'node:net';
-import type { FastifyInstance } from 'fastify';
 import { Client } from 'undici';
 import { FakeClock } from './fake-clock.js';
 import type { Credential, CredentialResult, CredentialSource, RoleIdentity } from '../../src/credentials.js';
-import { buildImdsApp, type ImdsAppOptions } from '../../src/imds/app.js';
+import { buildImdsApp, type ImdsApp, type ImdsAppOptions } from '../../src/imds/app.js';
 
 /** 2026-11-21T20:00:00Z */
 export const T0_MS = Date.UTC(2026, 10, 21, 20, 0, 0);
@@ -60,7 +59,7 @@ export function createFakeSource(result: CredentialResult = { ok: true, credenti
 }
 
 export interface RunningImds {
-  readonly app: FastifyInstance;
+  readonly app: ImdsApp;
   readonly client: Client;
   readonly origin: string;
   readonly port: number;
@@ -88,6 +87,12 @@ interface Teardown {
   teardown(fn: () => unknown): void;
 }
 
+/** Listens with `app` on 127.0.0.1 on a free port; returns the port. */
+export async function listenOnLoopback(app: ImdsApp): Promise<number> {
+  await new Promise<void>((resolve) => app.server.listen({ host: '127.0.0.1', port: 0 }, resolve));
+  return (app.server.address() as AddressInfo).port; // listening on TCP, so an AddressInfo
+}
+
 /** Starts the real app on 127.0.0.1:0 and closes it (and its client) in teardown. */
 export async function startImds(t: Teardown, options: StartOptions = {}): Promise<RunningImds> {
   const { clockStartMs, source: given, ...appOptions } = options;
@@ -95,8 +100,7 @@ export async function startImds(t: Teardown, options: StartOptions = {}): Promis
   const source = given ?? createFakeSource();
   const app = buildImdsApp({ ...appOptions, source, clock });
   t.teardown(() => app.close());
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const { port } = app.server.address() as AddressInfo; // listening on TCP, so an AddressInfo
+  const port = await listenOnLoopback(app);
   const origin = `http://127.0.0.1:${port}`;
   const client = new Client(origin);
   t.teardown(() => (client.closed ? undefined : client.close()));

@@ -11,7 +11,7 @@ import type { Metrics } from '../metrics.js';
 import type { RoleRuntime } from '../role-runtime.js';
 import { CONTROL_ROUTES, unhealthyReasons, type DaemonStatus } from '../../contract/control-api.js';
 import { roleStatus } from './role-status.js';
-import { NO_SCHEMA_COMPILERS } from '../../imds/no-schemas.js';
+import { NO_SCHEMA_COMPILERS } from '../no-schemas.js';
 
 export interface ControlDeps {
   readonly runtimes: () => readonly RoleRuntime[];

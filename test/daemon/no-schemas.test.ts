@@ -1,6 +1,6 @@
 import Fastify from 'fastify';
 import t from 'tap';
-import { NO_SCHEMA_COMPILERS } from '../../src/imds/no-schemas.js';
+import { NO_SCHEMA_COMPILERS } from '../../src/daemon/no-schemas.js';
 
 t.test('issue 15: a fastify built with it serves plain routes and refuses schemas', async (t) => {
   const app = Fastify({ schemaController: NO_SCHEMA_COMPILERS });
